@@ -1,0 +1,119 @@
+// Command lsphost is a language server that runs WebAssembly extensions.
+// This file is flags and wiring only; the server lives in package lsp.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/lsphost/lsphost/lsp"
+)
+
+const usage = `lsphost is a language server that runs WebAssembly extensions.
+
+Usage:
+  lsphost [serve] [flags]   serve LSP over stdin/stdout (the default)
+  lsphost version           print the version
+
+Serve flags:
+`
+
+func main() {
+	args := os.Args[1:]
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		os.Exit(serve(args))
+	case "version":
+		fmt.Println("lsphost", version())
+	case "help":
+		fmt.Print(usage)
+		serveFlags(new(serveOptions)).PrintDefaults()
+	default:
+		fmt.Fprintf(os.Stderr, "lsphost: unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+}
+
+type serveOptions struct {
+	config, logFile, logLevel string
+}
+
+func serveFlags(o *serveOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
+	fs.StringVar(&o.config, "config", defaultUserConfig(), "user configuration `file`")
+	fs.StringVar(&o.logFile, "log-file", "", "also write the log to `file`")
+	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	fs.Bool("stdio", true, "use stdin/stdout (the only transport; accepted for editors that pass it)")
+	return fs
+}
+
+func serve(args []string) int {
+	var o serveOptions
+	if err := serveFlags(&o).Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "lsphost: -log-level: %v\n", err)
+		return 2
+	}
+	var logOut io.Writer = os.Stderr
+	if o.logFile != "" {
+		f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "lsphost: -log-file: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		logOut = io.MultiWriter(os.Stderr, f)
+	}
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+
+	// stdout carries only LSP frames: anything else that writes to
+	// os.Stdout by mistake lands on stderr instead.
+	out := os.Stdout
+	os.Stdout = os.Stderr
+
+	cacheDir := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		cacheDir = filepath.Join(dir, "lsphost")
+	}
+	logger.Info("lsphost starting", "version", version(), "config", o.config, "cache", cacheDir)
+	return lsp.Serve(context.Background(), os.Stdin, out, lsp.Options{
+		UserConfig: o.config,
+		CacheDir:   cacheDir,
+		Logger:     logger,
+		Version:    version(),
+	})
+}
+
+// defaultUserConfig is $XDG_CONFIG_HOME/lsphost/config.toml, or
+// ~/.config/lsphost/config.toml.
+func defaultUserConfig() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "lsphost", "config.toml")
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

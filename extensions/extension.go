@@ -1,0 +1,528 @@
+package extensions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// Limits on what crosses the boundary. Everything an extension returns is
+// hostile input. See RATIONALE.md ("Why these default limits?").
+const (
+	maxInstances     = 4
+	maxInput         = 64 << 20 // request JSON plus document text
+	maxOutput        = 16 << 20 // response JSON
+	maxItems         = 10000    // diagnostics or completion items per call
+	maxStringBytes   = 16 << 10 // any one string in a result
+	maxLogLine       = 4 << 10
+	maxFailures      = 3 // consecutive failed calls before an extension is switched off
+	minSetupDeadline = 5 * time.Second
+)
+
+// Errors a call can return besides the extension's own.
+var (
+	ErrDisabled = errors.New("switched off after repeated failures")
+	ErrTimeout  = errors.New("timed out")
+)
+
+// GuestError is an error the extension reported itself. It does not harm the
+// instance or count as a failure.
+type GuestError struct{ Message string }
+
+func (e *GuestError) Error() string { return e.Message }
+
+// Text is a document's text as the host can copy it into guest memory
+// without building one contiguous string first.
+type Text interface {
+	Len() int
+	CopyTo(dst []byte) int
+}
+
+// Document is what a diagnostics or completion call is about.
+type Document struct {
+	URI        string
+	LanguageID string
+	Version    int32
+	Text       Text
+}
+
+// Extension is a loaded extension: its compiled module and a pool of
+// instances. It is safe for concurrent use; each instance serves one call at
+// a time.
+type Extension struct {
+	spec     Spec
+	host     *Host
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	pool     *pool
+	decl     abi.InitializeResult
+
+	mu       sync.Mutex
+	failures int // consecutive
+	disabled bool
+}
+
+// Name is the extension's configured name, used as the source of its results.
+func (e *Extension) Name() string { return e.spec.Name }
+
+// Spec is the configuration the extension was loaded from.
+func (e *Extension) Spec() Spec { return e.spec }
+
+// Declaration is what the extension said it implements when it started.
+func (e *Extension) Declaration() abi.InitializeResult { return e.decl }
+
+// Has reports whether the extension declared feature (abi.Feature…).
+func (e *Extension) Has(feature string) bool {
+	for _, f := range e.decl.Features {
+		if f == feature {
+			return true
+		}
+	}
+	return false
+}
+
+// Accepts reports whether the extension applies to a document with this
+// languageId at this workspace-relative slash path ("" when the document is
+// outside every workspace folder, which only matches extensions without a
+// files key). The configuration's languages override the extension's own.
+func (e *Extension) Accepts(languageID, relPath string) bool {
+	langs := e.spec.Languages
+	if langs == nil {
+		langs = e.decl.Languages
+	}
+	if len(langs) > 0 && !contains(langs, languageID) {
+		return false
+	}
+	if len(e.spec.Files) == 0 {
+		return true
+	}
+	for _, g := range e.spec.Files {
+		if relPath != "" && MatchGlob(g, relPath) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Disabled reports whether the extension was switched off.
+func (e *Extension) Disabled() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.disabled
+}
+
+// Close stops every instance.
+func (e *Extension) Close(ctx context.Context) error { return e.rt.Close(ctx) }
+
+// Diagnostics asks the extension for the problems in doc. Offsets in the
+// result are clamped to the text.
+func (e *Extension) Diagnostics(ctx context.Context, doc Document) ([]abi.Diagnostic, error) {
+	req := abi.Request{Method: abi.MethodDiagnostics, Document: docInfo(doc)}
+	res, err := call[abi.DiagnosticsResult](ctx, e, &req, doc.Text)
+	if err != nil {
+		return nil, err
+	}
+	n := doc.Text.Len()
+	out := res.Diagnostics[:min(len(res.Diagnostics), maxItems)]
+	for i := range out {
+		d := &out[i]
+		d.Start, d.End = clampRange(d.Start, d.End, n)
+		if d.Severity < abi.SeverityError || d.Severity > abi.SeverityHint {
+			d.Severity = abi.SeverityError
+		}
+		d.Message = capString(d.Message)
+		d.Code = capString(d.Code)
+	}
+	return out, nil
+}
+
+// Completion asks the extension for completions at the byte offset in doc.
+func (e *Extension) Completion(ctx context.Context, doc Document, offset int, trigger string) (abi.CompletionResult, error) {
+	req := abi.Request{Method: abi.MethodCompletion, Document: docInfo(doc), Offset: offset, TriggerCharacter: trigger}
+	res, err := call[abi.CompletionResult](ctx, e, &req, doc.Text)
+	if err != nil {
+		return res, err
+	}
+	n := doc.Text.Len()
+	if len(res.Items) > maxItems {
+		res.Items, res.IsIncomplete = res.Items[:maxItems], true
+	}
+	items := res.Items[:0]
+	for _, it := range res.Items {
+		if it.Label == "" {
+			continue // LSP requires a label
+		}
+		it.Label, it.Detail, it.Documentation = capString(it.Label), capString(it.Detail), capString(it.Documentation)
+		it.InsertText, it.FilterText, it.SortText = capString(it.InsertText), capString(it.FilterText), capString(it.SortText)
+		if it.Kind < 1 || it.Kind > 25 {
+			it.Kind = 0
+		}
+		if it.InsertTextFormat != abi.Snippet {
+			it.InsertTextFormat = 0
+		}
+		if it.Edit != nil {
+			it.Edit.Start, it.Edit.End = clampRange(it.Edit.Start, it.Edit.End, n)
+			it.Edit.NewText = capString(it.Edit.NewText)
+		}
+		items = append(items, it)
+	}
+	res.Items = items
+	return res, nil
+}
+
+func docInfo(doc Document) *abi.Document {
+	return &abi.Document{URI: doc.URI, LanguageID: doc.LanguageID, Version: doc.Version}
+}
+
+func clampRange(start, end, n int) (int, int) {
+	start, end = max(0, min(start, n)), max(0, min(end, n))
+	if end < start {
+		end = start
+	}
+	return start, end
+}
+
+// capString truncates s to maxStringBytes on a rune boundary.
+func capString(s string) string {
+	if len(s) <= maxStringBytes {
+		return s
+	}
+	i := maxStringBytes
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// call runs one request on a free instance and decodes its result. The call
+// gets its own deadline, detached from ctx: cancelling a wasm call closes the
+// instance (WithCloseOnContextDone), so a caller that stops waiting abandons
+// the call instead, and the instance finishes it or hits its deadline.
+func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text) (T, error) {
+	var zero T
+	if e.Disabled() {
+		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrDisabled)
+	}
+	inst, err := e.pool.acquire(ctx, e.instantiate)
+	if err != nil {
+		e.record(err)
+		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
+	}
+	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.spec.Timeout)
+	defer cancel()
+	var res T
+	err = inst.call(callCtx, req, text, &res)
+	var guestErr *GuestError
+	healthy := err == nil || errors.As(err, &guestErr)
+	e.pool.release(inst, healthy)
+	if !healthy {
+		err = e.explain(callCtx, err)
+		e.record(err)
+	} else {
+		e.record(nil)
+	}
+	if err != nil {
+		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
+	}
+	return res, nil
+}
+
+// explain turns wazero's view of a dead call into the reason a user needs.
+func (e *Extension) explain(ctx context.Context, err error) error {
+	var exit *sys.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded || ctx.Err() != nil {
+		return fmt.Errorf("%w after %s", ErrTimeout, e.spec.Timeout)
+	}
+	return err
+}
+
+// record counts consecutive failures and switches the extension off when
+// they reach maxFailures.
+func (e *Extension) record(err error) {
+	e.mu.Lock()
+	if err == nil {
+		e.failures = 0
+		e.mu.Unlock()
+		return
+	}
+	e.failures++
+	off := e.failures >= maxFailures && !e.disabled
+	if off {
+		e.disabled = true
+	}
+	e.mu.Unlock()
+	e.host.log.Warn("extension call failed", "extension", e.spec.Name, "err", err)
+	if off && e.host.opts.OnDisable != nil {
+		e.host.opts.OnDisable(e.spec.Name, err)
+	}
+}
+
+// instantiate starts a fresh instance and sends it the initialize request.
+func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(e.spec.Timeout, minSetupDeadline))
+	defer cancel()
+	stdout, stderr := e.lineWriter(abi.LogInfo), e.lineWriter(abi.LogWarning)
+	mod, err := e.rt.InstantiateModule(ctx, e.compiled, wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions(abi.ExportInitialize).
+		WithStdout(stdout).
+		WithStderr(stderr))
+	if err != nil {
+		return nil, fmt.Errorf("start: %w", e.explain(ctx, err))
+	}
+	inst := &instance{
+		mod:     mod,
+		mem:     mod.Memory(),
+		allocFn: mod.ExportedFunction(abi.ExportAlloc),
+		callFn:  mod.ExportedFunction(abi.ExportCall),
+		flushes: []func(){stdout.flush, stderr.flush},
+	}
+	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
+	if err != nil {
+		inst.close()
+		return nil, fmt.Errorf("%s: %w", abi.ExportVersion, e.explain(ctx, err))
+	}
+	if int32(v[0]) != abi.Version {
+		inst.close()
+		return nil, fmt.Errorf("speaks ABI version %d, this lsphost speaks version %d: rebuild the extension with a matching SDK or use a matching lsphost", int32(v[0]), abi.Version)
+	}
+	settings := e.spec.Settings
+	if len(settings) == 0 {
+		settings = json.RawMessage("{}")
+	}
+	req := abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings}
+	var decl abi.InitializeResult
+	if err := inst.call(ctx, &req, nil, &decl); err != nil {
+		inst.close()
+		return nil, fmt.Errorf("initialize: %w", e.explain(ctx, err))
+	}
+	if err := e.adopt(decl); err != nil {
+		inst.close()
+		return nil, err
+	}
+	return inst, nil
+}
+
+// adopt validates the declaration of a new instance. Every instance of one
+// module must declare the same thing; the first one's is kept.
+func (e *Extension) adopt(decl abi.InitializeResult) error {
+	for _, f := range decl.Features {
+		if f != abi.FeatureDiagnostics && f != abi.FeatureCompletion {
+			e.host.log.Warn("extension declares an unknown feature, ignored", "extension", e.spec.Name, "feature", f)
+		}
+	}
+	var triggers []string
+	for _, t := range decl.TriggerCharacters {
+		if t != "" && utf8.RuneCountInString(t) == 1 && len(triggers) < 32 {
+			triggers = append(triggers, t)
+		}
+	}
+	decl.TriggerCharacters = triggers
+	if len(decl.Languages) > 1000 || len(decl.Features) > 100 {
+		return errors.New("initialize: declaration too large")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.decl.Features == nil {
+		if decl.Features == nil {
+			decl.Features = []string{}
+		}
+		e.decl = decl
+	}
+	return nil
+}
+
+// hostLog is the log import: (level, ptr, len).
+func (e *Extension) hostLog(_ context.Context, m api.Module, level, ptr, n uint32) {
+	b, ok := m.Memory().Read(ptr, min(n, maxLogLine))
+	if !ok {
+		return
+	}
+	e.emitLog(abi.LogLevel(level), string(b))
+}
+
+func (e *Extension) emitLog(level abi.LogLevel, msg string) {
+	if level < abi.LogError || level > abi.LogDebug {
+		level = abi.LogInfo
+	}
+	msg = strings.ToValidUTF8(msg, "\uFFFD")
+	if e.host.opts.OnLog != nil {
+		e.host.opts.OnLog(e.spec.Name, level, msg)
+		return
+	}
+	e.host.log.Info(msg, "extension", e.spec.Name, "level", int(level))
+}
+
+// lineWriter turns a guest's stdout or stderr into log lines.
+func (e *Extension) lineWriter(level abi.LogLevel) *lineWriter {
+	return &lineWriter{emit: func(s string) { e.emitLog(level, s) }}
+}
+
+type lineWriter struct {
+	buf  []byte
+	emit func(string)
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := strings.IndexByte(string(p), '\n')
+		if i < 0 {
+			w.buf = append(w.buf, p[:min(len(p), maxLogLine-len(w.buf))]...)
+			break
+		}
+		w.buf = append(w.buf, p[:min(i, maxLogLine-len(w.buf))]...)
+		w.flush()
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+func (w *lineWriter) flush() {
+	if len(w.buf) > 0 {
+		w.emit(string(w.buf))
+		w.buf = w.buf[:0]
+	}
+}
+
+// instance is one running copy of an extension. It is never used by two
+// goroutines at once: wazero crashes the process if it is (FINDINGS.md).
+type instance struct {
+	mod             api.Module
+	mem             api.Memory
+	allocFn, callFn api.Function
+	stack           [3]uint64
+	flushes         []func()
+}
+
+func (in *instance) close() {
+	for _, f := range in.flushes {
+		f()
+	}
+	in.mod.Close(context.Background())
+}
+
+// call writes the request and text into guest memory, runs it and decodes
+// the result into out.
+func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out any) error {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return err
+	}
+	textLen := 0
+	if text != nil {
+		textLen = text.Len()
+	}
+	total := len(body) + textLen
+	if total > maxInput {
+		return fmt.Errorf("request of %d bytes > %d", total, maxInput)
+	}
+	in.stack[0] = uint64(total)
+	if err := in.allocFn.CallWithStack(ctx, in.stack[:]); err != nil {
+		return err
+	}
+	ptr := uint32(in.stack[0])
+	if ptr == 0 {
+		return fmt.Errorf("%s(%d) returned 0", abi.ExportAlloc, total)
+	}
+	buf, ok := in.mem.Read(ptr, uint32(total))
+	if !ok {
+		return fmt.Errorf("%s(%d) returned %#x, outside memory of %d bytes", abi.ExportAlloc, total, ptr, in.mem.Size())
+	}
+	copy(buf, body)
+	if text != nil {
+		text.CopyTo(buf[len(body):])
+	}
+	in.stack[0], in.stack[1], in.stack[2] = uint64(ptr), uint64(len(body)), uint64(textLen)
+	if err := in.callFn.CallWithStack(ctx, in.stack[:]); err != nil {
+		return err
+	}
+	outPtr, outLen := abi.UnpackResult(in.stack[0])
+	if outLen > maxOutput {
+		return fmt.Errorf("response of %d bytes > %d", outLen, maxOutput)
+	}
+	view, ok := in.mem.Read(outPtr, outLen)
+	if !ok || outLen == 0 {
+		return fmt.Errorf("response at %#x of %d bytes is outside memory of %d bytes", outPtr, outLen, in.mem.Size())
+	}
+	// Decoding straight from the view is safe: no guest code runs until it is
+	// done, so memory cannot grow under it, and decoding copies what it keeps.
+	resp := struct {
+		Result json.RawMessage `json:"result"`
+		Error  *abi.Error      `json:"error"`
+	}{}
+	if err := json.Unmarshal(view, &resp); err != nil {
+		return fmt.Errorf("invalid response: %w", err)
+	}
+	if resp.Error != nil {
+		return &GuestError{Message: capString(strings.ToValidUTF8(resp.Error.Message, "\uFFFD"))}
+	}
+	if len(resp.Result) == 0 {
+		return errors.New(`invalid response: neither "result" nor "error"`)
+	}
+	if err := json.Unmarshal(resp.Result, out); err != nil {
+		return fmt.Errorf("invalid %s result: %w", req.Method, err)
+	}
+	return nil
+}
+
+// pool hands out instances, starting new ones up to a limit.
+type pool struct {
+	idle  chan *instance
+	slots chan struct{} // one token per live or starting instance
+}
+
+func newPool(size int) *pool {
+	return &pool{idle: make(chan *instance, size), slots: make(chan struct{}, size)}
+}
+
+func (p *pool) acquire(ctx context.Context, start func(context.Context) (*instance, error)) (*instance, error) {
+	select {
+	case in := <-p.idle:
+		return in, nil
+	default:
+	}
+	select {
+	case in := <-p.idle:
+		return in, nil
+	case p.slots <- struct{}{}:
+		in, err := start(ctx)
+		if err != nil {
+			<-p.slots
+			return nil, err
+		}
+		return in, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// release returns a healthy instance to the pool and closes a broken one.
+func (p *pool) release(in *instance, healthy bool) {
+	if healthy {
+		p.idle <- in
+		return
+	}
+	in.close()
+	<-p.slots
+}

@@ -1,0 +1,183 @@
+// Package extensions loads, sandboxes and calls WebAssembly extensions. It is
+// the only package that knows wazero and TOML; it knows nothing of LSP.
+package extensions
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"runtime"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// Options configure a Host. The zero value is valid: no disk cache, logs
+// discarded.
+type Options struct {
+	// CacheDir holds compiled code between runs; empty keeps it in memory.
+	CacheDir string
+	// Logger receives the host's own log records. Default: discarded.
+	Logger *slog.Logger
+	// OnLog receives every line an extension logs (through the log import or
+	// its stdout and stderr). Default: the lines go to Logger only.
+	OnLog func(ext string, level abi.LogLevel, msg string)
+	// OnDisable is called once when an extension that keeps failing is
+	// switched off.
+	OnDisable func(ext string, err error)
+}
+
+// Host compiles extensions and hands out their instances. It is safe for
+// concurrent use.
+type Host struct {
+	opts  Options
+	log   *slog.Logger
+	cache wazero.CompilationCache
+}
+
+// NewHost returns a Host. An unusable CacheDir is logged and replaced by an
+// in-memory cache: it costs start-up time, not correctness.
+func NewHost(opts Options) *Host {
+	h := &Host{opts: opts, log: opts.Logger}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if opts.CacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)
+		if err == nil {
+			h.cache = cache
+		} else {
+			h.log.Warn("compilation cache disabled", "dir", opts.CacheDir, "err", err)
+		}
+	}
+	if h.cache == nil {
+		h.cache = wazero.NewCompilationCache()
+	}
+	return h
+}
+
+// Close releases the compilation cache. Extensions must be closed first.
+func (h *Host) Close(ctx context.Context) error { return h.cache.Close(ctx) }
+
+// Load compiles the extension described by spec, starts one instance and
+// asks it what it implements. The returned Extension must be closed. Errors
+// say what is wrong with the extension, not which one it is: the caller
+// knows where spec came from.
+func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
+	code, err := os.ReadFile(spec.Wasm)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s not found: build the extension or correct the wasm path", spec.Wasm)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if spec.SHA256 != "" {
+		sum := sha256.Sum256(code)
+		if got := hex.EncodeToString(sum[:]); got != spec.SHA256 {
+			return nil, fmt.Errorf("%s has sha256 %s but the configuration pins %s: refusing to load it (update the pin if the new file is trusted)", spec.Wasm, got, spec.SHA256)
+		}
+	}
+	pages := uint32((spec.Memory + 65535) / 65536)
+	// WithCloseOnContextDone is what lets a deadline stop a looping guest;
+	// without it one bad extension wedges the whole process (FINDINGS.md).
+	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(pages).
+		WithCompilationCache(h.cache))
+	ext := &Extension{spec: spec, host: h, rt: rt}
+	if err := ext.setup(ctx, code); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	return ext, nil
+}
+
+// setup compiles the module, checks its exports and starts the first
+// instance, which answers the initialize request.
+func (e *Extension) setup(ctx context.Context, code []byte) error {
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, e.rt); err != nil {
+		return err
+	}
+	_, err := e.rt.NewHostModuleBuilder(abi.ImportModule).
+		NewFunctionBuilder().WithFunc(e.hostLog).Export(abi.ImportLog).
+		Instantiate(ctx)
+	if err != nil {
+		return err
+	}
+	e.compiled, err = e.rt.CompileModule(experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0)), code)
+	if err != nil {
+		return fmt.Errorf("compile %s: %w", e.spec.Wasm, err)
+	}
+	if err := checkExports(e.compiled); err != nil {
+		return fmt.Errorf("%s is not an lsphost extension: %w", e.spec.Wasm, err)
+	}
+	e.pool = newPool(min(runtime.GOMAXPROCS(0), maxInstances))
+	inst, err := e.pool.acquire(ctx, e.instantiate)
+	if err != nil {
+		return err
+	}
+	e.pool.release(inst, true)
+	return nil
+}
+
+// exportSignatures are the ABI's exports and their wasm signatures.
+var exportSignatures = map[string]struct{ params, results []api.ValueType }{
+	abi.ExportVersion: {nil, []api.ValueType{api.ValueTypeI32}},
+	abi.ExportAlloc:   {[]api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}},
+	abi.ExportCall:    {[]api.ValueType{api.ValueTypeI32, api.ValueTypeI32, api.ValueTypeI32}, []api.ValueType{api.ValueTypeI64}},
+}
+
+func checkExports(m wazero.CompiledModule) error {
+	var errs []error
+	fns := m.ExportedFunctions()
+	for _, name := range sortedKeys(exportSignatures) {
+		want := exportSignatures[name]
+		fn, ok := fns[name]
+		switch {
+		case !ok:
+			errs = append(errs, fmt.Errorf("missing export %q", name))
+		case !sameTypes(fn.ParamTypes(), want.params) || !sameTypes(fn.ResultTypes(), want.results):
+			errs = append(errs, fmt.Errorf("export %q has signature %s, want %s", name,
+				signature(fn.ParamTypes(), fn.ResultTypes()), signature(want.params, want.results)))
+		}
+	}
+	if _, ok := m.ExportedMemories()["memory"]; !ok {
+		errs = append(errs, errors.New(`missing export "memory"`))
+	}
+	return errors.Join(errs...)
+}
+
+func sameTypes(a, b []api.ValueType) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func signature(params, results []api.ValueType) string {
+	name := func(ts []api.ValueType) string {
+		s := "("
+		for i, t := range ts {
+			if i > 0 {
+				s += ", "
+			}
+			s += api.ValueTypeName(t)
+		}
+		return s + ")"
+	}
+	return name(params) + " -> " + name(results)
+}

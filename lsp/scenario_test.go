@@ -1,0 +1,370 @@
+package lsp
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/lsphost/lsphost/internal/wasmbuild"
+)
+
+var update = flag.Bool("update", false, "rewrite the want section of scenario files with the actual output")
+
+// TestScenarios runs every testdata/scenarios/*.txtar file: a workspace
+// (its files), a script of editor actions and the output they must produce.
+// See testdata/scenarios/README.md for the script language.
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.txtar"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scenarios found: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			t.Parallel()
+			runScenario(t, file)
+		})
+	}
+}
+
+// archive is a parsed txtar file.
+type archive struct {
+	comment string
+	names   []string
+	files   map[string]string
+}
+
+func parseArchive(data string) archive {
+	a := archive{files: map[string]string{}}
+	name := ""
+	var b strings.Builder
+	flush := func() {
+		if name == "" {
+			a.comment = b.String()
+		} else {
+			a.names = append(a.names, name)
+			a.files[name] = b.String()
+		}
+		b.Reset()
+	}
+	for _, line := range strings.SplitAfter(data, "\n") {
+		if strings.HasPrefix(line, "-- ") && strings.HasSuffix(strings.TrimRight(line, "\n"), " --") {
+			flush()
+			name = strings.TrimSuffix(strings.TrimPrefix(strings.TrimRight(line, "\n"), "-- "), " --")
+			continue
+		}
+		b.WriteString(line)
+	}
+	flush()
+	return a
+}
+
+func (a archive) format() string {
+	var b strings.Builder
+	b.WriteString(a.comment)
+	for _, name := range a.names {
+		fmt.Fprintf(&b, "-- %s --\n%s", name, a.files[name])
+	}
+	return b.String()
+}
+
+var wasmRef = regexp.MustCompile(`\$([a-z0-9_]+)\.wasm`)
+
+// wasmPath builds the extension called name: a first-party example, or else
+// a guest under testdata/guests.
+func wasmPath(t testing.TB, name string) string {
+	if _, err := os.Stat(filepath.Join(wasmbuild.Root(), "sdk", "examples", name)); err == nil {
+		return wasmbuild.Example(t, name)
+	}
+	return wasmbuild.Build(t, filepath.Join("testdata", "guests", name))
+}
+
+type scenario struct {
+	t     *testing.T
+	c     *client
+	root  string
+	arch  archive
+	texts map[string]string // the editor's view of each open file
+	vers  map[string]int32
+	out   strings.Builder
+}
+
+func runScenario(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := parseArchive(string(data))
+	root := t.TempDir()
+	opts := Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)}
+	for _, name := range a.names {
+		if name == "script" || name == "want" {
+			continue
+		}
+		content := a.files[name]
+		if strings.HasSuffix(name, ".toml") {
+			content = wasmRef.ReplaceAllStringFunc(content, func(ref string) string {
+				return wasmPath(t, wasmRef.FindStringSubmatch(ref)[1])
+			})
+		}
+		path := filepath.Join(root, name)
+		if name == "user.toml" {
+			path = filepath.Join(t.TempDir(), "config.toml")
+			opts.UserConfig = path
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &scenario{t: t, c: startServer(t, opts), root: root, arch: a, texts: map[string]string{}, vers: map[string]int32{}}
+	s.c.initialize(root)
+	for i, line := range strings.Split(a.files["script"], "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		args, err := splitArgs(line)
+		if err != nil {
+			t.Fatalf("script line %d: %v", i+1, err)
+		}
+		fmt.Fprintf(&s.out, "> %s\n", line)
+		s.run(args)
+	}
+	got := strings.ReplaceAll(s.out.String(), root, "$WORK")
+	if *update {
+		if _, ok := a.files["want"]; !ok {
+			a.names = append(a.names, "want")
+		}
+		a.files["want"] = got
+		if err := os.WriteFile(file, []byte(a.format()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if want := a.files["want"]; got != want {
+		t.Errorf("output differs (run with -update to accept)\n--- got ---\n%s--- want ---\n%s", got, want)
+	}
+}
+
+// splitArgs splits a script line into words; Go-quoted strings are one word.
+func splitArgs(line string) ([]string, error) {
+	var args []string
+	for line = strings.TrimSpace(line); line != ""; line = strings.TrimSpace(line) {
+		if line[0] == '"' || line[0] == '`' {
+			q, err := strconv.QuotedPrefix(line)
+			if err != nil {
+				return nil, fmt.Errorf("bad quoted string in %q", line)
+			}
+			s, _ := strconv.Unquote(q)
+			args = append(args, s)
+			line = line[len(q):]
+			continue
+		}
+		i := strings.IndexAny(line, " \t")
+		if i < 0 {
+			i = len(line)
+		}
+		args = append(args, line[:i])
+		line = line[i:]
+	}
+	return args, nil
+}
+
+func (s *scenario) uri(name string) string { return fileURI(filepath.Join(s.root, name)) }
+
+func (s *scenario) run(args []string) {
+	t := s.t
+	need := func(n int) {
+		if len(args) < n {
+			t.Fatalf("%s needs %d arguments", args[0], n-1)
+		}
+	}
+	switch args[0] {
+	case "open": // open FILE [LANGUAGE]
+		need(2)
+		lang := strings.TrimPrefix(filepath.Ext(args[1]), ".")
+		if len(args) > 2 {
+			lang = args[2]
+		}
+		content, ok := s.arch.files[args[1]]
+		if !ok {
+			t.Fatalf("open %s: no such file in the archive", args[1])
+		}
+		s.texts[args[1]] = content
+		s.c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{
+			"uri": s.uri(args[1]), "languageId": lang, "version": s.vers[args[1]], "text": content}})
+	case "change": // change FILE OLD NEW: replace the first OLD with NEW
+		need(4)
+		old := s.texts[args[1]]
+		i := strings.Index(old, args[2])
+		if i < 0 {
+			t.Fatalf("change %s: %q not found", args[1], args[2])
+		}
+		s.vers[args[1]]++
+		s.texts[args[1]] = old[:i] + args[3] + old[i+len(args[2]):]
+		s.c.notify("textDocument/didChange", map[string]any{
+			"textDocument": map[string]any{"uri": s.uri(args[1]), "version": s.vers[args[1]]},
+			"contentChanges": []any{map[string]any{
+				"range": map[string]any{"start": lspPosition(old, i), "end": lspPosition(old, i+len(args[2]))},
+				"text":  args[3],
+			}},
+		})
+	case "close":
+		need(2)
+		delete(s.texts, args[1])
+		s.c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": s.uri(args[1])}})
+	case "save":
+		need(2)
+		s.c.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": s.uri(args[1])}})
+	case "diagnostics": // diagnostics FILE: wait for the current version's diagnostics
+		need(2)
+		s.printDiagnostics(args[1])
+	case "complete": // complete FILE "text with ^ at the cursor" [TRIGGER]
+		need(3)
+		s.complete(args[1], args[2], args[3:])
+	case "request": // request METHOD JSON
+		need(3)
+		s.printReply(s.c.call(args[1], json.RawMessage(args[2])))
+	case "raw": // raw BODY: send a frame with this body, print the null-id reply
+		need(2)
+		s.c.writeRaw(args[1])
+		s.printReply(s.c.wait(nil))
+		s.c.mu.Lock()
+		delete(s.c.replies, "null")
+		s.c.mu.Unlock()
+	case "messages": // messages: print the window/showMessage notifications so far
+		// A request is answered after every notification sent before it is
+		// handled, so its reply is a barrier for what those produced.
+		s.c.call("lsphost/barrier", nil)
+		for _, m := range s.c.notifications("window/showMessage") {
+			var p struct {
+				Type    int    `json:"type"`
+				Message string `json:"message"`
+			}
+			json.Unmarshal(m.Params, &p)
+			fmt.Fprintf(&s.out, "  %s: %s\n", messageTypes[p.Type], strings.ReplaceAll(p.Message, "\n", "\n    "))
+		}
+	case "shutdown":
+		fmt.Fprintf(&s.out, "  exit code %d\n", s.c.shutdown())
+	default:
+		t.Fatalf("unknown script command %q", args[0])
+	}
+}
+
+var messageTypes = map[int]string{1: "error", 2: "warning", 3: "info", 4: "log"}
+var severities = map[int]string{1: "error", 2: "warning", 3: "information", 4: "hint"}
+
+func (s *scenario) printReply(r response) {
+	if r.Error != nil {
+		fmt.Fprintf(&s.out, "  error %d: %s\n", r.Error.Code, r.Error.Message)
+		return
+	}
+	fmt.Fprintf(&s.out, "  result %s\n", r.Result)
+}
+
+type lspDiagnostic struct {
+	Range struct {
+		Start, End struct{ Line, Character int }
+	}
+	Severity int
+	Source   string
+	Message  string
+	Code     any
+}
+
+func (s *scenario) printDiagnostics(name string) {
+	uri, version := s.uri(name), s.vers[name]
+	var params struct {
+		Version     *int32          `json:"version"`
+		Diagnostics []lspDiagnostic `json:"diagnostics"`
+	}
+	s.c.waitFor(fmt.Sprintf("diagnostics of %s version %d", name, version), func() bool {
+		for i := len(s.c.notes) - 1; i >= 0; i-- {
+			m := s.c.notes[i]
+			if m.Method != "textDocument/publishDiagnostics" || !strings.Contains(string(m.Params), `"uri":"`+uri+`"`) {
+				continue
+			}
+			params.Version = nil
+			if err := json.Unmarshal(m.Params, &params); err != nil {
+				s.t.Fatalf("publishDiagnostics %s: %v", m.Params, err)
+			}
+			return params.Version != nil && *params.Version == version
+		}
+		return false
+	})
+	if params.Diagnostics == nil {
+		s.t.Errorf("diagnostics of %s: null, want a list", name)
+	}
+	for _, d := range params.Diagnostics {
+		r := d.Range
+		fmt.Fprintf(&s.out, "  %d:%d-%d:%d %s %s: %s\n", r.Start.Line, r.Start.Character, r.End.Line, r.End.Character, severities[d.Severity], d.Source, d.Message)
+	}
+	if len(params.Diagnostics) == 0 {
+		fmt.Fprintf(&s.out, "  (none)\n")
+	}
+}
+
+func (s *scenario) complete(name, at string, trigger []string) {
+	text := s.texts[name]
+	before, after, ok := strings.Cut(at, "^")
+	i := strings.Index(text, before+after)
+	if !ok || i < 0 {
+		s.t.Fatalf("complete %s: %q (with ^ as the cursor) not found", name, at)
+	}
+	ctx := map[string]any{"triggerKind": 1}
+	if len(trigger) > 0 {
+		ctx = map[string]any{"triggerKind": 2, "triggerCharacter": trigger[0]}
+	}
+	r := s.c.call("textDocument/completion", map[string]any{
+		"textDocument": map[string]any{"uri": s.uri(name)},
+		"position":     lspPosition(text, i+len(before)),
+		"context":      ctx,
+	})
+	if r.Error != nil {
+		s.printReply(r)
+		return
+	}
+	var list struct {
+		IsIncomplete bool `json:"isIncomplete"`
+		Items        []struct {
+			Label string
+			Kind  int
+			Data  struct{ Extension string }
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(r.Result, &list); err != nil {
+		s.t.Fatalf("completion result %s: %v", r.Result, err)
+	}
+	fmt.Fprintf(&s.out, "  incomplete=%v\n", list.IsIncomplete)
+	for _, it := range list.Items {
+		fmt.Fprintf(&s.out, "  %s kind=%d %s\n", it.Label, it.Kind, it.Data.Extension)
+	}
+}
+
+// lspPosition is the LSP (UTF-16) position of byte offset off in text,
+// computed independently of package text.
+func lspPosition(text string, off int) map[string]int {
+	line, col := 0, 0
+	for _, r := range text[:off] {
+		if r == '\n' {
+			line, col = line+1, 0
+			continue
+		}
+		if r == utf8.RuneError {
+			col++
+			continue
+		}
+		col += len(utf16.Encode([]rune{r}))
+	}
+	return map[string]int{"line": line, "character": col}
+}

@@ -1,0 +1,207 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/lsphost/lsphost/extensions"
+)
+
+// ConfigFile is the name of a workspace folder's configuration.
+const ConfigFile = ".lsphost.toml"
+
+// workspace is the loaded configuration: which extensions serve which
+// workspace folder. It is immutable once loaded.
+type workspace struct {
+	folders  []folder // deepest first, so the first match is the innermost folder
+	fallback folder   // the user's extensions, for documents outside every folder
+	loaded   []*extensions.Extension
+}
+
+// folder is one workspace folder and the extensions its documents get.
+type folder struct {
+	path string // "" for the fallback
+	exts []*extensions.Extension
+}
+
+// workspaceFolders returns the filesystem paths of the folders the client
+// opened, in the order given.
+func workspaceFolders(p initializeParams) []string {
+	var paths []string
+	for _, f := range p.WorkspaceFolders {
+		if path := uriPath(protocol.DocumentURI(f.URI)); path != "" {
+			paths = append(paths, path)
+		}
+	}
+	if len(paths) == 0 && p.RootURI != "" {
+		paths = append(paths, uriPath(p.RootURI))
+	}
+	if len(paths) == 0 && p.RootPath != "" {
+		paths = append(paths, filepath.Clean(p.RootPath))
+	}
+	return paths
+}
+
+// uriPath is the filesystem path of a file: URI, or "" for other schemes.
+func uriPath(u protocol.DocumentURI) (path string) {
+	if !strings.HasPrefix(string(u), "file:") {
+		return ""
+	}
+	defer func() {
+		if recover() != nil { // go.lsp.dev/uri panics on some malformed URIs
+			path = ""
+		}
+	}()
+	return filepath.Clean(uri.URI(u).Filename())
+}
+
+// loadWorkspace reads the user configuration and each folder's, and loads
+// every extension they enable, each once, in parallel. Problems are
+// returned; whatever is valid is loaded regardless.
+func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string, paths []string, log *slog.Logger) (*workspace, []error) {
+	var problems []error
+	var user []extensions.Spec
+	if userConfig != "" {
+		var errs []error
+		user, errs = extensions.LoadConfig(userConfig)
+		problems = append(problems, errs...)
+	}
+	specsOf := map[string][]extensions.Spec{"": user}
+	for _, p := range paths {
+		specs, errs := extensions.LoadConfig(filepath.Join(p, ConfigFile))
+		problems = append(problems, errs...)
+		specsOf[p] = extensions.Merge(user, specs)
+	}
+
+	// Load each distinct enabled spec once.
+	unique := map[string]extensions.Spec{}
+	for _, specs := range specsOf {
+		for _, spec := range specs {
+			if spec.Enabled {
+				unique[spec.Key()] = spec
+			}
+		}
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	byKey := map[string]*extensions.Extension{}
+	for key, spec := range unique {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ext, err := host.Load(ctx, spec)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				problems = append(problems, &extensions.ConfigError{File: spec.File, Line: spec.Line, Key: "extensions." + spec.Name, Err: err})
+				return
+			}
+			log.Info("extension loaded", "extension", spec.Name, "wasm", spec.Wasm, "features", ext.Declaration().Features)
+			byKey[key] = ext
+		}()
+	}
+	wg.Wait()
+
+	ws := &workspace{}
+	for _, ext := range byKey {
+		ws.loaded = append(ws.loaded, ext)
+	}
+	sort.Slice(ws.loaded, func(i, j int) bool { return ws.loaded[i].Name() < ws.loaded[j].Name() })
+	collect := func(path string) folder {
+		f := folder{path: path}
+		for _, spec := range specsOf[path] {
+			if ext := byKey[spec.Key()]; ext != nil && spec.Enabled {
+				f.exts = append(f.exts, ext)
+			}
+		}
+		return f
+	}
+	ws.fallback = collect("")
+	for _, p := range paths {
+		ws.folders = append(ws.folders, collect(p))
+	}
+	sort.SliceStable(ws.folders, func(i, j int) bool { return len(ws.folders[i].path) > len(ws.folders[j].path) })
+	sortProblems(problems)
+	return ws, problems
+}
+
+// extensionsFor returns the extensions that apply to a document, sorted by
+// name, with the feature, and the document's path relative to its folder.
+func (w *workspace) extensionsFor(u protocol.DocumentURI, languageID, feature string) []*extensions.Extension {
+	f, rel := w.fallback, ""
+	if path := uriPath(u); path != "" {
+		for _, cand := range w.folders {
+			if r, err := filepath.Rel(cand.path, path); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+				f, rel = cand, filepath.ToSlash(r)
+				break
+			}
+		}
+	}
+	var out []*extensions.Extension
+	for _, ext := range f.exts {
+		if ext.Has(feature) && ext.Accepts(languageID, rel) {
+			out = append(out, ext)
+		}
+	}
+	return out
+}
+
+// has reports whether any loaded extension declares feature.
+func (w *workspace) has(feature string) bool {
+	for _, ext := range w.loaded {
+		if ext.Has(feature) {
+			return true
+		}
+	}
+	return false
+}
+
+// triggerCharacters is the sorted union of the completion trigger
+// characters the extensions declare.
+func (w *workspace) triggerCharacters() []string {
+	set := map[string]bool{}
+	for _, ext := range w.loaded {
+		for _, t := range ext.Declaration().TriggerCharacters {
+			set[t] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for t := range set {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (w *workspace) close(ctx context.Context) {
+	for _, ext := range w.loaded {
+		ext.Close(ctx)
+	}
+}
+
+// sortProblems orders configuration problems by file and line.
+func sortProblems(errs []error) {
+	loc := func(err error) (string, int) {
+		var ce *extensions.ConfigError
+		if errors.As(err, &ce) {
+			return ce.File, ce.Line
+		}
+		return "", 0
+	}
+	sort.SliceStable(errs, func(i, j int) bool {
+		fi, li := loc(errs[i])
+		fj, lj := loc(errs[j])
+		if fi != fj {
+			return fi < fj
+		}
+		return li < lj
+	})
+}
