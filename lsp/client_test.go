@@ -36,12 +36,20 @@ type client struct {
 // startServer runs a server in-process over pipes and returns its client.
 func startServer(t testing.TB, opts Options) *client {
 	t.Helper()
+	return startWith(t, func(in io.Reader, out io.Writer) int {
+		return Serve(context.Background(), in, out, opts)
+	})
+}
+
+// startWith runs serve over pipes and returns a client talking to it.
+func startWith(t testing.TB, serve func(io.Reader, io.Writer) int) *client {
+	t.Helper()
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	c := &client{t: t, w: inW, done: make(chan int, 1), replies: map[string]json.RawMessage{}}
 	c.cond = sync.NewCond(&c.mu)
 	go func() {
-		code := Serve(context.Background(), inR, outW, opts)
+		code := serve(inR, outW)
 		outW.Close()
 		c.done <- code
 	}()

@@ -1,0 +1,53 @@
+# lsphost: the language server that runs WebAssembly extensions.
+GO        ?= go
+EXAMPLES  := $(notdir $(wildcard sdk/examples/*))
+FUZZTIME  ?= 30s
+# Built guests and compiled code are cached here between test runs.
+export LSPHOST_TEST_CACHE ?= $(CURDIR)/.cache/test
+
+.PHONY: all build examples demo test lint check bench fuzz clean FORCE
+
+all: build examples
+
+## build: bin/lsphost
+build:
+	$(GO) build -o bin/lsphost ./cmd/lsphost
+
+## examples: bin/examples/NAME.wasm for every sdk/examples/NAME
+examples: $(EXAMPLES:%=bin/examples/%.wasm)
+
+bin/examples/%.wasm: FORCE
+	GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o $@ ./sdk/examples/$*
+
+## demo: build everything and show it working on testdata/demo without an editor
+demo: build examples
+	$(GO) run ./testdata/demo bin/lsphost testdata/demo/workspace
+
+## test: vet, then every test with the race detector
+test:
+	$(GO) vet ./...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./abi/... ./sdk/...
+	$(GO) test -race -timeout 20m ./...
+
+## lint: formatting and vet, host and guest
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+	GOOS=wasip1 GOARCH=wasm $(GO) vet ./abi/... ./sdk/...
+
+## check: lint, test, and a tidy go.mod
+check: lint test
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+
+## bench: every benchmark
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## fuzz: each fuzz target for FUZZTIME
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZTIME) ./lsp/text
+	$(GO) test -run '^$$' -fuzz '^FuzzPosition$$' -fuzztime $(FUZZTIME) ./lsp/text
+	$(GO) test -run '^$$' -fuzz '^FuzzConnInput$$' -fuzztime $(FUZZTIME) ./lsp
+
+clean:
+	rm -rf bin .cache
