@@ -23,10 +23,11 @@ bin/examples/%.wasm: FORCE
 demo: build examples
 	$(GO) run ./testdata/demo bin/lsphost testdata/demo/workspace
 
-## test: vet, then every test with the race detector
+## test: vet, build and compile the test guests once, then every test with the race detector
 test:
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./abi/... ./sdk/...
+	$(GO) run ./internal/fixtures
 	$(GO) test -race -timeout 20m ./...
 
 ## lint: formatting and vet, host and guest

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,9 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/lsphost/lsphost/extensions"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
@@ -26,11 +29,36 @@ func TestScenarios(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scenarios found: %v", err)
 	}
+	warmCompileCache(t, files)
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			t.Parallel()
 			runScenario(t, file)
 		})
+	}
+}
+
+// warmCompileCache compiles every extension the scenarios use, one at a
+// time, so that the parallel scenarios find them in the cache instead of
+// all compiling the same modules at once (slow under the race detector).
+// make test has usually done this already, and then it costs little.
+func warmCompileCache(t *testing.T, files []string) {
+	host := extensions.NewHost(extensions.Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled")})
+	seen := map[string]bool{}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range wasmRef.FindAllStringSubmatch(string(data), -1) {
+			if !seen[m[1]] {
+				seen[m[1]] = true
+				spec := extensions.Spec{Name: m[1], Wasm: wasmPath(t, m[1]), Timeout: time.Minute, Memory: extensions.DefaultMemory}
+				if ext, err := host.Load(context.Background(), spec); err == nil {
+					ext.Close(context.Background())
+				}
+			}
+		}
 	}
 }
 

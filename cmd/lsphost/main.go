@@ -53,7 +53,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
 	fs.StringVar(&o.config, "config", defaultUserConfig(), "user configuration `file`")
 	fs.StringVar(&o.logFile, "log-file", "", "also write the log to `file`")
-	fs.StringVar(&o.logLevel, "log-level", "info", "log `level`: debug, info, warn or error")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn or error")
 	fs.Bool("stdio", true, "use stdin/stdout (the only transport; accepted for editors that pass it)")
 	return fs
 }

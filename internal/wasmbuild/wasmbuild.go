@@ -42,14 +42,16 @@ func Example(t testing.TB, name string) string {
 // GOOS=wasip1 GOARCH=wasm -buildmode=c-shared and returns the .wasm path.
 func Build(t testing.TB, dir string) string {
 	t.Helper()
-	path, err := build(dir)
+	path, err := Path(dir)
 	if err != nil {
 		t.Fatalf("build %s: %v", dir, err)
 	}
 	return path
 }
 
-func build(dir string) (string, error) {
+// Path builds the main package in dir (relative to the module root) unless
+// the cache has it, and returns the .wasm path.
+func Path(dir string) (string, error) {
 	root := Root()
 	h := sha256.New()
 	fmt.Fprintln(h, runtime.Version(), dir)
