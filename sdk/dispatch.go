@@ -1,0 +1,198 @@
+package sdk
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// maxResponse is the largest response the host accepts (ABI.md, "Errors,
+// traps, limits"). A larger one is replaced by an error response here, which
+// says why, rather than being refused by the host.
+const maxResponse = 16 << 20
+
+// maxErrorMessage caps the message of an error response.
+const maxErrorMessage = 64 << 10
+
+var errNotRegistered = errors.New("no extension registered: call sdk.Register from an init function of the main package")
+
+// handle answers one request for e: request is the request JSON, text the
+// document text that followed it. It never panics: a panic in a handler, or
+// anywhere else on the way, becomes an error response, so that the instance
+// stays usable (a Go guest that panics out of an export is dead for good).
+func handle(e *Extension, request []byte, text string) (response []byte) {
+	method := "request"
+	defer func() {
+		if v := recover(); v != nil {
+			Logf(LogError, "%s: panic: %v\n%s", method, v, debug.Stack())
+			response = errorResponse(fmt.Errorf("%s: panic: %v", method, v))
+		}
+	}()
+	if e == nil {
+		return errorResponse(errNotRegistered)
+	}
+	var req abi.Request
+	if err := decodeRequest(request, &req); err != nil {
+		return errorResponse(fmt.Errorf("decode request: %w", err))
+	}
+	if req.Method != "" {
+		method = req.Method
+	}
+	result, err := e.dispatch(&req, text)
+	if err != nil {
+		return errorResponse(err)
+	}
+	response, err = resultResponse(result)
+	if err != nil {
+		return errorResponse(fmt.Errorf("%s: encode result: %w", method, err))
+	}
+	if len(response) > maxResponse {
+		return errorResponse(fmt.Errorf("%s: response of %d bytes exceeds the host's limit of %d", method, len(response), maxResponse))
+	}
+	return response
+}
+
+// dispatch calls the handler for req.Method and returns its result value.
+func (e *Extension) dispatch(req *abi.Request, text string) (any, error) {
+	switch req.Method {
+	case abi.MethodInitialize:
+		return e.initialize(req)
+
+	case abi.MethodDiagnostics:
+		if e.Diagnostics == nil {
+			return nil, notImplemented(req.Method)
+		}
+		doc, err := document(req, text)
+		if err != nil {
+			return nil, err
+		}
+		diags, err := e.Diagnostics(doc)
+		if err != nil {
+			return nil, err
+		}
+		if diags == nil {
+			diags = []Diagnostic{} // the wire form is an array, never null
+		}
+		return abi.DiagnosticsResult{Diagnostics: diags}, nil
+
+	case abi.MethodCompletion:
+		if e.Completion == nil {
+			return nil, notImplemented(req.Method)
+		}
+		doc, err := document(req, text)
+		if err != nil {
+			return nil, err
+		}
+		list, err := e.Completion(&CompletionRequest{
+			Document:         doc,
+			Offset:           max(0, min(req.Offset, len(text))),
+			TriggerCharacter: req.TriggerCharacter,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if list.Items == nil {
+			list.Items = []CompletionItem{}
+		}
+		return list, nil
+	}
+	return nil, fmt.Errorf("unknown method %q", req.Method)
+}
+
+// initialize checks the host's ABI version, runs Init with the settings and
+// returns the extension's declaration.
+func (e *Extension) initialize(req *abi.Request) (any, error) {
+	if req.ABIVersion != 0 && req.ABIVersion != abi.Version {
+		return nil, fmt.Errorf("host speaks ABI version %d, extension %d", req.ABIVersion, abi.Version)
+	}
+	if e.Init != nil {
+		if err := e.Init(Settings(req.Settings)); err != nil {
+			return nil, err
+		}
+	}
+	features := []string{}
+	if e.Diagnostics != nil {
+		features = append(features, abi.FeatureDiagnostics)
+	}
+	if e.Completion != nil {
+		features = append(features, abi.FeatureCompletion)
+	}
+	return abi.InitializeResult{
+		Name:              e.Name,
+		Version:           e.Version,
+		Features:          features,
+		TriggerCharacters: e.TriggerCharacters,
+		Languages:         e.Languages,
+	}, nil
+}
+
+func notImplemented(method string) error {
+	return fmt.Errorf("method %q not implemented by this extension", method)
+}
+
+func document(req *abi.Request, text string) (*Document, error) {
+	if req.Document == nil {
+		return nil, fmt.Errorf("%s: request has no document", req.Method)
+	}
+	return &Document{
+		URI:        req.Document.URI,
+		LanguageID: req.Document.LanguageID,
+		Version:    req.Document.Version,
+		Text:       text,
+	}, nil
+}
+
+// resultResponse encodes {"result": v}, by hand for the results of every
+// call (wire.go) and with encoding/json for the rest. HTML escaping is off:
+// it only makes the response larger.
+func resultResponse(v any) ([]byte, error) {
+	b := make([]byte, 0, 512)
+	b = append(b, `{"result":`...)
+	switch r := v.(type) {
+	case abi.DiagnosticsResult:
+		b = appendDiagnostics(b, &r)
+	case abi.CompletionResult:
+		b = appendCompletion(b, &r)
+	default:
+		buf := bytes.NewBuffer(b)
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		b = buf.Bytes()
+		b = b[:len(b)-1] // Encode's newline
+	}
+	return append(b, '}'), nil
+}
+
+// checkInput checks the arguments of lsphost_call against the buffer that
+// lsphost_alloc returned last, at address bufAddr with bufLen bytes (none if
+// bufLen is 0).
+func checkInput(bufAddr uint32, bufLen int, ptr, jsonLen, textLen uint32) error {
+	switch {
+	case bufLen == 0:
+		return fmt.Errorf("%s called without a buffer from %s", abi.ExportCall, abi.ExportAlloc)
+	case ptr != bufAddr:
+		return fmt.Errorf("%s: buffer %#x is not the one %s returned (%#x)", abi.ExportCall, ptr, abi.ExportAlloc, bufAddr)
+	case uint64(jsonLen)+uint64(textLen) > uint64(bufLen):
+		return fmt.Errorf("%s: %d+%d bytes overflow the %d-byte buffer", abi.ExportCall, jsonLen, textLen, bufLen)
+	}
+	return nil
+}
+
+// errorResponse encodes {"error": {"message": err}}.
+func errorResponse(err error) []byte {
+	msg := err.Error()
+	if len(msg) > maxErrorMessage {
+		msg = msg[:maxErrorMessage] + "…" // may split a character: it becomes U+FFFD
+	}
+	b := make([]byte, 0, len(msg)+32)
+	b = append(b, `{"error":{"message":`...)
+	b = appendString(b, msg)
+	return append(b, "}}"...)
+}

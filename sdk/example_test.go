@@ -1,0 +1,61 @@
+package sdk_test
+
+import (
+	"fmt"
+
+	"github.com/lsphost/lsphost/sdk"
+)
+
+func ExampleSettings_Decode() {
+	// Defaults first: settings the user leaves out keep them.
+	cfg := struct {
+		Keywords []string `json:"keywords"`
+		MaxItems int      `json:"maxItems"`
+	}{MaxItems: 100}
+
+	err := sdk.Settings(`{"keywords":["TODO","HACK"]}`).Decode(&cfg)
+	fmt.Println(cfg.Keywords, cfg.MaxItems, err)
+
+	// Empty settings decode to nothing.
+	err = sdk.Settings(nil).Decode(&cfg)
+	fmt.Println(cfg.Keywords, cfg.MaxItems, err)
+
+	// Errors name the key, in the configuration's terms.
+	fmt.Println(sdk.Settings(`{"keywords":"TODO"}`).Decode(&cfg))
+	fmt.Println(sdk.Settings(`{"maxitem":5}`).Decode(&cfg))
+	// Output:
+	// [TODO HACK] 100 <nil>
+	// [TODO HACK] 100 <nil>
+	// setting "keywords": want an array of strings, got a string
+	// unknown setting "maxitem"
+}
+
+func ExampleDocument_LineCol() {
+	doc := &sdk.Document{Text: "first line\nsecond line, ünïcode\r\nthird"}
+	for _, offset := range []int{0, 11, 33, 35, 40} {
+		line, col := doc.LineCol(offset)
+		fmt.Printf("offset %d: line %d, byte column %d\n", offset, line, col)
+	}
+	// Output:
+	// offset 0: line 0, byte column 0
+	// offset 11: line 1, byte column 0
+	// offset 33: line 1, byte column 22
+	// offset 35: line 2, byte column 0
+	// offset 40: line 2, byte column 5
+}
+
+// Offset turns the line and column a tool reports (here 1-based, as most
+// compilers and linters print them) into the byte offsets a Diagnostic holds.
+func ExampleDocument_Offset() {
+	doc := &sdk.Document{Text: "package main\n\nfunc main() {\n\tx := 1\n}\n"}
+	line, col := 4, 2 // "main.go:4:2: declared and not used: x"
+	start := doc.Offset(line-1, col-1)
+	d := sdk.Diagnostic{Start: start, End: start + len("x"), Message: "declared and not used: x"}
+	fmt.Printf("%d-%d %q\n", d.Start, d.End, doc.Text[d.Start:d.End])
+
+	// Positions past the end of a line or of the text are clamped.
+	fmt.Println(doc.Offset(0, 99), doc.Offset(99, 0), len(doc.Text))
+	// Output:
+	// 29-30 "x"
+	// 12 38 38
+}

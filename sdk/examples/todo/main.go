@@ -1,0 +1,139 @@
+// Command todo is an lsphost extension that reports TODO, FIXME and XXX
+// markers as diagnostics. Build it with
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o todo.wasm .
+//
+// See README.md for its settings.
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/lsphost/lsphost/sdk"
+)
+
+func init() {
+	sdk.Register(sdk.Extension{
+		Name:        "todo",
+		Version:     "1.0.0",
+		Init:        initialize,
+		Diagnostics: diagnostics,
+	})
+}
+
+// main is never called: the module is a reactor, driven through sdk's exports.
+func main() {}
+
+const (
+	// maxDiagnostics caps the diagnostics of one document: past a few
+	// hundred markers nobody reads them, and the response must stay small.
+	maxDiagnostics = 1000
+	// maxMessage caps a message in bytes, for markers on very long lines.
+	maxMessage = 200
+)
+
+// defaultKeywords are the markers reported when the settings name none.
+var defaultKeywords = []string{"TODO", "FIXME", "XXX"}
+
+// keywords are the markers this instance reports, set by initialize.
+var keywords = defaultKeywords
+
+// config is the extension's settings table.
+type config struct {
+	Keywords []string `json:"keywords"`
+}
+
+func initialize(s sdk.Settings) error {
+	var cfg config
+	if err := s.Decode(&cfg); err != nil {
+		return err
+	}
+	if cfg.Keywords == nil { // absent; an empty list turns the extension off
+		cfg.Keywords = defaultKeywords
+	}
+	for i, k := range cfg.Keywords {
+		if strings.TrimSpace(k) == "" {
+			return fmt.Errorf("setting \"keywords\": keyword %d is empty", i+1)
+		}
+	}
+	keywords = cfg.Keywords
+	return nil
+}
+
+// severity is Warning for FIXME and XXX, Information for TODO and any other
+// keyword.
+func severity(keyword string) sdk.Severity {
+	switch keyword {
+	case "FIXME", "XXX":
+		return sdk.SeverityWarning
+	}
+	return sdk.SeverityInformation
+}
+
+func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
+	var diags []sdk.Diagnostic
+	for _, k := range keywords {
+		diags = appendMarkers(diags, doc.Text, k)
+	}
+	slices.SortStableFunc(diags, func(a, b sdk.Diagnostic) int { return a.Start - b.Start })
+	if len(diags) > maxDiagnostics {
+		diags = diags[:maxDiagnostics]
+	}
+	return diags, nil
+}
+
+// appendMarkers appends a diagnostic for every whole-word occurrence of
+// keyword in text: one not preceded or followed by a letter, digit or '_'
+// (so neither TODOS nor MASTODON contain a TODO). It stops after
+// maxDiagnostics of them: later ones cannot be among the first
+// maxDiagnostics of the document.
+func appendMarkers(diags []sdk.Diagnostic, text, keyword string) []sdk.Diagnostic {
+	for i, n := 0, 0; n < maxDiagnostics; {
+		j := strings.Index(text[i:], keyword)
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+len(keyword)
+		i = start + 1
+		if r, _ := utf8.DecodeLastRuneInString(text[:start]); start > 0 && isWordRune(r) {
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(text[end:]); end < len(text) && isWordRune(r) {
+			continue
+		}
+		i, n = end, n+1
+		diags = append(diags, sdk.Diagnostic{
+			Start:    start,
+			End:      end,
+			Severity: severity(keyword),
+			Message:  message(text[start:], len(keyword)),
+		})
+	}
+	return diags
+}
+
+// message is the line starting at a marker keyword of keywordLen bytes,
+// without trailing space, shortened to about maxMessage bytes.
+func message(line string, keywordLen int) string {
+	if eol := strings.IndexAny(line, "\r\n"); eol >= 0 {
+		line = line[:eol]
+	}
+	line = strings.TrimRightFunc(line, unicode.IsSpace)
+	cut := max(maxMessage, keywordLen)
+	if len(line) <= cut {
+		return line
+	}
+	// Do not split a character; invalid UTF-8 has no boundary to find.
+	for i := 1; i < utf8.UTFMax && cut-1 > keywordLen && !utf8.RuneStart(line[cut]); i++ {
+		cut--
+	}
+	return line[:cut] + "…"
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}

@@ -1,0 +1,195 @@
+// Command words is an lsphost extension that completes the words of the
+// document being edited. Build it with
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o words.wasm .
+//
+// See README.md for its settings.
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/lsphost/lsphost/sdk"
+)
+
+func init() {
+	sdk.Register(sdk.Extension{
+		Name:       "words",
+		Version:    "1.0.0",
+		Init:       initialize,
+		Completion: complete,
+	})
+}
+
+// main is never called: the module is a reactor, driven through sdk's exports.
+func main() {}
+
+// config is the extension's settings table, with its defaults.
+type config struct {
+	// MinLength is the length in characters below which a word is not
+	// proposed.
+	MinLength int `json:"minLength"`
+	// MaxItems caps the proposals; past it the list is marked incomplete,
+	// so the editor asks again as the prefix grows.
+	MaxItems int `json:"maxItems"`
+	// IgnoreCase matches the prefix regardless of case.
+	IgnoreCase bool `json:"ignoreCase"`
+}
+
+var defaults = config{MinLength: 3, MaxItems: 1000}
+
+// cfg is this instance's configuration, set by initialize.
+var cfg = defaults
+
+func initialize(s sdk.Settings) error {
+	c := defaults
+	if err := s.Decode(&c); err != nil {
+		return err
+	}
+	if c.MinLength < 1 {
+		return fmt.Errorf("setting \"minLength\": %d is less than 1", c.MinLength)
+	}
+	if c.MaxItems < 1 {
+		return fmt.Errorf("setting \"maxItems\": %d is less than 1", c.MaxItems)
+	}
+	cfg = c
+	return nil
+}
+
+// complete proposes the document's words that start with the word
+// characters before the cursor, leaving out the word the cursor is in.
+func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
+	text, offset := req.Document.Text, req.Offset
+	start, end := wordBounds(text, offset)
+	prefix := text[start:offset]
+	if cfg.IgnoreCase {
+		prefix = strings.ToLower(prefix)
+	}
+
+	seen := make(map[string]bool)
+	var labels []string
+	forEachWord(text, func(wordStart, wordEnd int) {
+		if wordStart == start && wordEnd == end {
+			return // the word being typed
+		}
+		word := text[wordStart:wordEnd]
+		if !hasPrefix(word, prefix, cfg.IgnoreCase) || seen[word] || utf8.RuneCountInString(word) < cfg.MinLength {
+			return
+		}
+		seen[word] = true
+		labels = append(labels, word)
+	})
+	slices.Sort(labels)
+
+	var list sdk.CompletionList
+	if len(labels) > cfg.MaxItems {
+		labels, list.IsIncomplete = labels[:cfg.MaxItems], true
+	}
+	list.Items = make([]sdk.CompletionItem, len(labels))
+	for i, l := range labels {
+		list.Items[i] = sdk.CompletionItem{Label: l, Kind: sdk.KindText}
+	}
+	return list, nil
+}
+
+// hasPrefix reports whether word starts with prefix, which is already lower
+// case if ignoreCase is set.
+func hasPrefix(word, prefix string, ignoreCase bool) bool {
+	if !ignoreCase {
+		return strings.HasPrefix(word, prefix)
+	}
+	if len(prefix) == 0 {
+		return true
+	}
+	// Lower-casing can change byte lengths: compare rune by rune.
+	for _, p := range prefix {
+		r, n := utf8.DecodeRuneInString(word)
+		if n == 0 || unicode.ToLower(r) != p {
+			return false
+		}
+		word = word[n:]
+	}
+	return true
+}
+
+// forEachWord calls f with the bounds of every word of text: a maximal run
+// of word characters that starts with a letter or '_' (a run starting with
+// a digit, such as 0x1f or 3rd, is not a word).
+func forEachWord(text string, f func(start, end int)) {
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf && !asciiWord[c] {
+			i++
+			continue
+		}
+		start := i
+		for i < len(text) {
+			if c := text[i]; c < utf8.RuneSelf {
+				if !asciiWord[c] {
+					break
+				}
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				break
+			}
+			i += n
+		}
+		if i == start { // a non-ASCII character that is not a word character
+			_, n := utf8.DecodeRuneInString(text[i:])
+			i += n
+			continue
+		}
+		if c := text[start]; c < utf8.RuneSelf && (c < '0' || c > '9') || c >= utf8.RuneSelf && unicode.IsLetter(firstRune(text[start:])) {
+			f(start, i)
+		}
+	}
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// wordBounds returns the bounds of the run of word characters around offset.
+func wordBounds(text string, offset int) (start, end int) {
+	start = offset
+	for start > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:start])
+		if !isWordRune(r) {
+			break
+		}
+		start -= n
+	}
+	end = offset
+	for end < len(text) {
+		r, n := utf8.DecodeRuneInString(text[end:])
+		if !isWordRune(r) {
+			break
+		}
+		end += n
+	}
+	return start, end
+}
+
+// isWordRune reports whether r can be part of a word: a letter, a digit,
+// '_', or a combining mark (which many scripts need inside words).
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// asciiWord tells which ASCII characters are word characters.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()

@@ -1,0 +1,230 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/lsphost/lsphost/abi"
+	"github.com/lsphost/lsphost/sdk"
+)
+
+// labels completes at the "|" in text and returns the labels proposed.
+func labels(t *testing.T, text string) ([]string, bool) {
+	t.Helper()
+	offset := strings.Index(text, "|")
+	if offset < 0 {
+		t.Fatalf("no cursor | in %q", text)
+	}
+	text = text[:offset] + text[offset+1:]
+	list, err := complete(&sdk.CompletionRequest{Document: &sdk.Document{Text: text}, Offset: offset})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, item := range list.Items {
+		if item.Kind != sdk.KindText || item.InsertText != "" || item.Edit != nil {
+			t.Errorf("item %+v, want a plain Text item", item)
+		}
+		got = append(got, item.Label)
+	}
+	return got, list.IsIncomplete
+}
+
+// setConfig runs the extension's Init with settings for one test.
+func setConfig(t *testing.T, settings string) {
+	t.Helper()
+	saved := cfg
+	t.Cleanup(func() { cfg = saved })
+	if err := initialize(sdk.Settings(settings)); err != nil {
+		t.Fatalf("initialize(%s) = %v", settings, err)
+	}
+}
+
+func TestComplete(t *testing.T) {
+	tests := []struct {
+		name string
+		text string // | marks the cursor
+		want []string
+	}{
+		{"prefix", "apple apricot banana ap|", []string{"apple", "apricot"}},
+		{"empty prefix: all words", "cherry apple banana |", []string{"apple", "banana", "cherry"}},
+		{"sorted and de-duplicated", "zeta alpha zeta alpha beta |", []string{"alpha", "beta", "zeta"}},
+		{"short words left out", "a an the ant |", []string{"ant", "the"}},
+		{"letters digits underscore", "x_1 foo_bar2 _tmp 42abc 0x1f |", []string{"_tmp", "foo_bar2", "x_1"}},
+		{"punctuation separates", "foo.bar(baz, qux) |", []string{"bar", "baz", "foo", "qux"}},
+		{"the word being typed is left out", "hello help hel|", []string{"hello", "help"}},
+		{"... even in its middle", "hel|lo", nil},
+		{"... but its other occurrences count", "hello world hel|lo", []string{"hello"}},
+		{"cursor before a word", "apple |banana", []string{"apple"}},
+		{"case sensitive", "Apple apple ap|", []string{"apple"}},
+		{"unicode letters", "über überall Straße naïve |", []string{"Straße", "naïve", "über", "überall"}},
+		{"unicode prefix", "über überall üb|", []string{"über", "überall"}},
+		{"combining marks", "नमस्ते दुनिया नम|", []string{"नमस्ते"}},
+		{"prefix starting with a digit", "apple 1ap|", nil},
+		{"words start with a letter", "́abc ١٢٣abc abc١٢٣ x |", []string{"abc١٢٣"}},
+		{"no words", "  |", nil},
+		{"cursor at start", "|alpha beta", []string{"beta"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, incomplete := labels(t, tt.text)
+			if !reflect.DeepEqual(got, tt.want) || incomplete {
+				t.Errorf("complete(%q) = %q (incomplete %v), want %q", tt.text, got, incomplete, tt.want)
+			}
+		})
+	}
+}
+
+func TestCompleteIgnoreCase(t *testing.T) {
+	setConfig(t, `{"ignoreCase":true}`)
+	got, _ := labels(t, "Apple apple APRICOT Über überall banana aP|")
+	if want := []string{"APRICOT", "Apple", "apple"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("complete = %q, want %q", got, want)
+	}
+	got, _ = labels(t, "Apple apple APRICOT Über überall banana üB|")
+	if want := []string{"Über", "überall"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("complete = %q, want %q", got, want)
+	}
+}
+
+func TestCompleteMinLength(t *testing.T) {
+	setConfig(t, `{"minLength":1}`)
+	got, _ := labels(t, "a bb ccc |")
+	if want := []string{"a", "bb", "ccc"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("complete = %q, want %q", got, want)
+	}
+}
+
+func TestCompleteCap(t *testing.T) {
+	var sb strings.Builder
+	for i := range 1500 {
+		fmt.Fprintf(&sb, "word%04d ", 1499-i)
+	}
+	sb.WriteString("wo")
+	list, _ := complete(&sdk.CompletionRequest{Document: &sdk.Document{Text: sb.String()}, Offset: sb.Len()})
+	if !list.IsIncomplete || len(list.Items) != 1000 || list.Items[0].Label != "word0000" || list.Items[999].Label != "word0999" {
+		t.Errorf("complete = %d items (%s … %s), incomplete %v; want the first 1000 in order, incomplete",
+			len(list.Items), list.Items[0].Label, list.Items[len(list.Items)-1].Label, list.IsIncomplete)
+	}
+
+	setConfig(t, `{"maxItems":2}`)
+	got, incomplete := labels(t, "alpha beta gamma |")
+	if want := []string{"alpha", "beta"}; !reflect.DeepEqual(got, want) || !incomplete {
+		t.Errorf("complete = %q (incomplete %v), want %q, incomplete", got, incomplete, want)
+	}
+}
+
+func TestSettingsErrors(t *testing.T) {
+	tests := []struct{ settings, want string }{
+		{`{"minLength":0}`, `setting "minLength": 0 is less than 1`},
+		{`{"maxItems":-1}`, `setting "maxItems": -1 is less than 1`},
+		{`{"maxItems":"many"}`, `setting "maxItems": want an integer, got a string`},
+		{`{"ignorecase":1}`, `setting "ignoreCase": want a boolean, got a number`},
+		{`{"max":1}`, `unknown setting "max"`},
+	}
+	for _, tt := range tests {
+		if err := initialize(sdk.Settings(tt.settings)); err == nil || err.Error() != tt.want {
+			t.Errorf("initialize(%s) = %v, want %q", tt.settings, err, tt.want)
+		}
+	}
+	if cfg != defaults {
+		t.Errorf("after failed initializations cfg = %+v, want the defaults", cfg)
+	}
+}
+
+// TestThroughHost runs the requests the host sends, through the SDK's
+// dispatcher.
+func TestThroughHost(t *testing.T) {
+	saved := cfg
+	t.Cleanup(func() { cfg = saved })
+
+	out := sdk.Handle([]byte(`{"method":"initialize","abiVersion":1,"settings":{"minLength":4}}`), nil)
+	if want := `{"result":{"name":"words","version":"1.0.0","features":["completion"]}}`; string(out) != want {
+		t.Errorf("initialize = %s, want %s", out, want)
+	}
+
+	text := "préface prélude pre prédire\npré"
+	req := fmt.Sprintf(`{"method":"completion","document":{"uri":"file:///a.txt","languageId":"plaintext","version":1},"offset":%d}`, len(text))
+	out = sdk.Handle([]byte(req), []byte(text))
+	var resp struct {
+		Result abi.CompletionResult `json:"result"`
+		Error  *abi.Error           `json:"error"`
+	}
+	if err := json.Unmarshal(out, &resp); err != nil || resp.Error != nil {
+		t.Fatalf("completion = %s: %v", out, err)
+	}
+	want := abi.CompletionResult{Items: []abi.CompletionItem{
+		{Label: "prédire", Kind: abi.KindText}, {Label: "préface", Kind: abi.KindText}, {Label: "prélude", Kind: abi.KindText},
+	}}
+	if !reflect.DeepEqual(resp.Result, want) {
+		t.Errorf("completion = %s, want %+v", out, want)
+	}
+}
+
+func BenchmarkComplete(b *testing.B) {
+	for _, size := range []int{1 << 10, 100 << 10, 1 << 20} {
+		var sb strings.Builder
+		for i := 0; sb.Len() < size; i++ {
+			fmt.Fprintf(&sb, "    value_%d := compute(alpha, beta) // check item %d\n", i%500, i)
+		}
+		text := sb.String()[:size]
+		req := &sdk.CompletionRequest{Document: &sdk.Document{Text: text}, Offset: strings.LastIndex(text, "va") + 2}
+		b.Run(fmt.Sprint(size), func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				complete(req)
+			}
+		})
+	}
+}
+
+// wordRE is the definition of a word run that forEachWord implements.
+var wordRE = regexp.MustCompile(`[\p{L}\p{Nd}\p{M}_]+`)
+
+// FuzzForEachWord checks forEachWord against wordRE, and the completion's
+// properties: every label is a word of the text that starts with the
+// prefix, labels are unique and sorted.
+func FuzzForEachWord(f *testing.F) {
+	f.Add("foo.bar(baz, qux) 0x1f _tmp", 3)
+	f.Add("über Straße नमस्ते \u0301abc ١٢٣abc", 9)
+	f.Add("a\xffb\xc3", 2)
+	f.Fuzz(func(t *testing.T, text string, offset int) {
+		var want [][2]int
+		for _, m := range wordRE.FindAllStringIndex(text, -1) {
+			if r, _ := utf8.DecodeRuneInString(text[m[0]:]); r == '_' || unicode.IsLetter(r) {
+				want = append(want, [2]int{m[0], m[1]})
+			}
+		}
+		var got [][2]int
+		forEachWord(text, func(start, end int) { got = append(got, [2]int{start, end}) })
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("forEachWord(%q) = %v, want %v", text, got, want)
+		}
+
+		offset = max(0, min(offset, len(text)))
+		for offset > 0 && offset < len(text) && !utf8.RuneStart(text[offset]) {
+			offset--
+		}
+		list, _ := complete(&sdk.CompletionRequest{Document: &sdk.Document{Text: text}, Offset: offset})
+		start, _ := wordBounds(text, offset)
+		words := map[string]bool{}
+		for _, w := range want {
+			words[text[w[0]:w[1]]] = true
+		}
+		for i, item := range list.Items {
+			if !words[item.Label] || !strings.HasPrefix(item.Label, text[start:offset]) || utf8.RuneCountInString(item.Label) < 3 {
+				t.Errorf("label %q is not a word of %q with prefix %q", item.Label, text, text[start:offset])
+			}
+			if i > 0 && list.Items[i-1].Label >= item.Label {
+				t.Errorf("labels %q, %q out of order or repeated", list.Items[i-1].Label, item.Label)
+			}
+		}
+	})
+}

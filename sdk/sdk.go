@@ -1,0 +1,159 @@
+// Package sdk is the Go SDK for writing lsphost extensions.
+//
+// An extension is a Go main package built as a WASI reactor:
+//
+//	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o todo.wasm .
+//
+// A reactor never runs main, so the extension registers its handlers from
+// init and leaves main empty:
+//
+//	func init() {
+//		sdk.Register(sdk.Extension{
+//			Name:        "todo",
+//			Diagnostics: diagnostics,
+//		})
+//	}
+//
+//	func main() {}
+//
+// The package implements the guest side of the ABI (abi/ABI.md): it exports
+// lsphost_abi_version, lsphost_alloc and lsphost_call, decodes each request,
+// calls the registered handler, recovers its panics into error responses and
+// encodes the answer. Authors work with byte offsets into Document.Text; the
+// host converts them to LSP positions.
+//
+// The same code compiles natively, where the wasm exports are left out and
+// [Handle] runs the whole request path, so an extension is unit-tested with
+// plain go test.
+//
+// The package imports only the standard library and abi; it knows nothing of
+// the host, LSP or wazero.
+package sdk
+
+import (
+	"fmt"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// Extension describes an extension: its identity and its handlers. The
+// features it declares to the host are derived from the handlers that are
+// set, so a nil handler is a feature the extension does not offer.
+type Extension struct {
+	// Name and Version identify the extension in the host's logs.
+	Name    string
+	Version string
+
+	// Languages lists the LSP languageIds the extension handles by default;
+	// nil means every document. The user's configuration overrides it.
+	Languages []string
+
+	// TriggerCharacters are the characters that, typed in the editor, ask
+	// for completion (for example "."). Only meaningful with Completion.
+	TriggerCharacters []string
+
+	// Init, if set, is called once per instance, before any other handler,
+	// with the extension's settings from the configuration. An error refuses
+	// the configuration: the host reports it to the user.
+	Init func(s Settings) error
+
+	// Diagnostics, if set, reports the problems in a document.
+	Diagnostics func(doc *Document) ([]Diagnostic, error)
+
+	// Completion, if set, proposes completions at a cursor.
+	Completion func(req *CompletionRequest) (CompletionList, error)
+}
+
+// registered is the extension every request goes to; see Register.
+var registered *Extension
+
+// Register makes e the extension that answers the host's requests. Call it
+// exactly once, from an init function of the main package: a reactor module
+// never runs main. Register panics if it is called twice, since two
+// registrations mean two packages both believe they are the extension.
+func Register(e Extension) {
+	if registered != nil {
+		panic(fmt.Sprintf("sdk: Register(%q) called after Register(%q)", e.Name, registered.Name))
+	}
+	registered = &e
+}
+
+// Handle answers one request exactly as the lsphost_call export does: request
+// is the request JSON (abi.Request), text the document's raw text, and the
+// result is the response JSON (abi.Response). It goes to the extension given
+// to Register. Handle never panics and never returns nil; it is the way to
+// test an extension natively, through the same decoding, dispatch, panic
+// recovery and encoding the host sees.
+func Handle(request, text []byte) []byte {
+	return handle(registered, request, string(text))
+}
+
+// Types of the values handlers return, shared with package abi so that
+// extensions need not import it. Offsets are byte offsets into
+// Document.Text.
+type (
+	// Diagnostic is one problem: the byte range [Start, End) of the text,
+	// a Severity and a Message.
+	Diagnostic = abi.Diagnostic
+	// Severity is a diagnostic's severity; 0 means SeverityError.
+	Severity = abi.Severity
+	// CompletionList answers a completion request: Items, and IsIncomplete
+	// when the editor should ask again as the user types on.
+	CompletionList = abi.CompletionResult
+	// CompletionItem is one completion proposal.
+	CompletionItem = abi.CompletionItem
+	// CompletionItemKind is LSP's CompletionItemKind (1 Text … 25
+	// TypeParameter); any LSP value is accepted.
+	CompletionItemKind = abi.CompletionItemKind
+	// InsertTextFormat tells whether CompletionItem.InsertText is plain text
+	// or an LSP snippet.
+	InsertTextFormat = abi.InsertTextFormat
+	// TextEdit replaces the byte range [Start, End) with NewText.
+	TextEdit = abi.TextEdit
+	// LogLevel is the level of a message passed to Logf.
+	LogLevel = abi.LogLevel
+)
+
+// Severities.
+const (
+	SeverityError       = abi.SeverityError
+	SeverityWarning     = abi.SeverityWarning
+	SeverityInformation = abi.SeverityInformation
+	SeverityHint        = abi.SeverityHint
+)
+
+// Common completion item kinds.
+const (
+	KindText     = abi.KindText
+	KindMethod   = abi.KindMethod
+	KindFunction = abi.KindFunction
+	KindField    = abi.KindField
+	KindVariable = abi.KindVariable
+	KindKeyword  = abi.KindKeyword
+	KindSnippet  = abi.KindSnippet
+)
+
+// Insert text formats.
+const (
+	PlainText = abi.PlainText
+	Snippet   = abi.Snippet
+)
+
+// Log levels.
+const (
+	LogError   = abi.LogError
+	LogWarning = abi.LogWarning
+	LogInfo    = abi.LogInfo
+	LogDebug   = abi.LogDebug
+)
+
+// CompletionRequest asks for completions in Document at byte offset Offset.
+type CompletionRequest struct {
+	Document *Document
+	// Offset is the cursor, a byte offset into Document.Text, always in
+	// [0, len(Document.Text)].
+	Offset int
+	// TriggerCharacter is the declared trigger character whose typing asked
+	// for completion, or "" when the user asked explicitly.
+	TriggerCharacter string
+}
