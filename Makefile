@@ -49,6 +49,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZTIME) ./lsp/text
 	$(GO) test -run '^$$' -fuzz '^FuzzPosition$$' -fuzztime $(FUZZTIME) ./lsp/text
 	$(GO) test -run '^$$' -fuzz '^FuzzConnInput$$' -fuzztime $(FUZZTIME) ./lsp
+	$(GO) test -run '^$$' -fuzz '^FuzzMergeOrder$$' -fuzztime $(FUZZTIME) ./lsp
 
 clean:
 	rm -rf bin .cache

@@ -103,7 +103,13 @@ func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem
 		if ea, eb := a.Data.(completionData).Extension, b.Data.(completionData).Extension; ea != eb {
 			return ea < eb
 		}
-		return a.Kind < b.Kind
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		// Full ties are rare; comparing the encodings makes the order total.
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		return string(ja) < string(jb)
 	})
 	type key struct {
 		label, insert string
