@@ -1,6 +1,34 @@
 package text
 
-// Results on ... (filled in below).
+// Typing one character into a 100k-line (4.0 MB) document costs about 22 µs
+// and 37 KB of allocation (one 4 KiB chunk and the list of 976 chunk headers),
+// against 330 µs to merely copy the text (BenchmarkCopyTo) and 2 ms to rebuild
+// it as one string (BenchmarkEditFlat).
+//
+//	go test -run='^$' -bench=. -count=5 ./lsp/text
+//
+// Medians on go1.26.8 linux/amd64, a 2-vCPU Intel Xeon shared with other
+// work, so expect ±30% (BenchmarkEdit/lines=100000 ranged 12–25 µs over the
+// day's runs):
+//
+//	BenchmarkEdit/lines=1000          4.1 µs      4.5 KB   3 allocs
+//	BenchmarkEdit/lines=10000         6.5 µs      7.3 KB   3 allocs
+//	BenchmarkEdit/lines=100000         22 µs       37 KB   3 allocs
+//	BenchmarkEditFlat (100k lines)    2.0 ms      4.0 MB   1 alloc
+//	BenchmarkCopyTo (100k lines)      330 µs     12 GB/s   0 allocs
+//	BenchmarkOffset (10k lines)       390 ns               0 allocs
+//	BenchmarkPosition (10k lines)     335 ns               0 allocs
+//
+// BenchmarkChunkSize chose the default chunk size of 4 KiB. Smaller chunks
+// make lookups cheaper but give big documents so many chunks that copying
+// their headers dominates an edit; larger ones make every lookup scan more.
+// Edit µs / Offset ns / Position ns:
+//
+//	          10k lines         100k lines
+//	1 KiB     9 / 310 / 300     88 / 470 / 440
+//	2 KiB     5 / 560 / 350     45 / 480 / 470
+//	4 KiB     6 / 460 / 370     24 / 650 / 510
+//	8 KiB     8 / 640 / 470     18 / 880 / 660
 
 import (
 	"fmt"
