@@ -99,7 +99,7 @@ func ParseConfig(path string, data []byte) ([]Spec, []error) {
 			continue
 		}
 		var entries map[string]toml.Primitive
-		if err := md.PrimitiveDecode(top[key], &entries); err != nil {
+		if err := p.decodeTable(top[key], &entries); err != nil {
 			p.fail(top[key], key, errors.New("must be a table of extensions, e.g. [extensions.todo]"))
 			continue
 		}
@@ -133,7 +133,7 @@ func (p *parser) extension(name string, prim toml.Primitive) (Spec, bool) {
 		p.fail(prim, key, errors.New("extension names use letters, digits, '_', '-' and '.'"))
 	}
 	var fields map[string]toml.Primitive
-	if err := p.md.PrimitiveDecode(prim, &fields); err != nil {
+	if err := p.decodeTable(prim, &fields); err != nil {
 		p.fail(prim, key, errors.New("must be a table"))
 		return spec, false
 	}
@@ -170,7 +170,9 @@ func (p *parser) extension(name string, prim toml.Primitive) (Spec, bool) {
 			err = p.md.PrimitiveDecode(v, &spec.Enabled)
 		case "timeout":
 			var s string
-			if err = p.md.PrimitiveDecode(v, &s); err == nil {
+			if err = p.md.PrimitiveDecode(v, &s); err != nil {
+				err = errors.New(`must be a string such as "500ms" or "2s"`)
+			} else {
 				spec.Timeout, err = parseTimeout(s)
 			}
 		case "memory":
@@ -180,7 +182,9 @@ func (p *parser) extension(name string, prim toml.Primitive) (Spec, bool) {
 			}
 		case "settings":
 			var m map[string]any
-			if err = p.md.PrimitiveDecode(v, &m); err == nil {
+			if err = p.decodeTable(v, &m); err != nil {
+				err = errors.New("must be a table, e.g. [extensions." + name + ".settings]")
+			} else {
 				spec.Settings, err = json.Marshal(m)
 			}
 		default:
@@ -210,6 +214,19 @@ func (p *parser) fail(prim toml.Primitive, key string, err error) {
 		err = errors.New(strings.TrimPrefix(msg, "toml: "))
 	}
 	p.errs = append(p.errs, &ConfigError{File: p.path, Line: p.line(prim), Key: key, Err: err})
+}
+
+// decodeTable decodes prim into a map, failing unless it is a TOML table:
+// PrimitiveDecode itself leaves the map nil for a non-table without error.
+func (p *parser) decodeTable(prim toml.Primitive, m any) error {
+	var v any
+	if err := p.md.PrimitiveDecode(prim, &v); err != nil {
+		return err
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return errors.New("not a table")
+	}
+	return p.md.PrimitiveDecode(prim, m)
 }
 
 // line finds the line of prim's key. MetaData keeps key positions private but
@@ -321,5 +338,9 @@ func Merge(user, workspace []Spec) []Spec {
 // Key identifies what makes two specs load the same extension: specs with
 // equal keys can share one loaded Extension.
 func (s Spec) Key() string {
-	return fmt.Sprintf("%q %q %q %q %q %s %d %s", s.Name, s.Wasm, s.SHA256, s.Languages, s.Files, s.Timeout, s.Memory, s.Settings)
+	langs := "-" // absent: the extension's own languages, unlike [] (every language)
+	if s.Languages != nil {
+		langs = fmt.Sprintf("%q", s.Languages)
+	}
+	return fmt.Sprintf("%q %q %q %s %q %s %d %s", s.Name, s.Wasm, s.SHA256, langs, s.Files, s.Timeout, s.Memory, s.Settings)
 }

@@ -21,7 +21,7 @@ import (
 // hostile input. See RATIONALE.md ("Why these default limits?").
 const (
 	maxInstances     = 4
-	maxInput         = 64 << 20 // request JSON plus document text
+	maxInput         = 64 << 20 // document text; the request JSON is beside it
 	maxOutput        = 16 << 20 // response JSON
 	maxItems         = 10000    // diagnostics or completion items per call
 	maxStringBytes   = 16 << 10 // any one string in a result
@@ -223,9 +223,18 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	if e.Disabled() {
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrDisabled)
 	}
+	// A document too large to send is not the extension's fault: refuse it
+	// before taking an instance.
+	if text != nil && text.Len() > maxInput {
+		return zero, fmt.Errorf("extension %s: %s: document of %d bytes > %d", e.spec.Name, req.Method, text.Len(), maxInput)
+	}
 	inst, err := e.pool.acquire(ctx, e.instantiate)
 	if err != nil {
-		e.record(err)
+		// The caller giving up while waiting for an instance is not a failure
+		// of the extension; failing to start one is.
+		if ctx.Err() == nil {
+			e.record(err)
+		}
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
 	}
 	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.spec.Timeout)
@@ -257,7 +266,8 @@ func (e *Extension) explain(ctx context.Context, err error) error {
 }
 
 // record counts consecutive failures and switches the extension off when
-// they reach maxFailures.
+// they reach maxFailures. The caller logs the failure itself, with what the
+// call was about.
 func (e *Extension) record(err error) {
 	e.mu.Lock()
 	if err == nil {
@@ -271,7 +281,6 @@ func (e *Extension) record(err error) {
 		e.disabled = true
 	}
 	e.mu.Unlock()
-	e.host.log.Warn("extension call failed", "extension", e.spec.Name, "err", err)
 	if off && e.host.opts.OnDisable != nil {
 		e.host.opts.OnDisable(e.spec.Name, err)
 	}
@@ -288,6 +297,11 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 		WithStdout(stdout).
 		WithStderr(stderr))
 	if err != nil {
+		stderr.flush()
+		if stderr.fatal != "" {
+			// A Go guest that cannot start says why only on its stderr.
+			return nil, fmt.Errorf("start: %w: %s (memory limit %d bytes)", e.explain(ctx, err), stderr.fatal, e.spec.Memory)
+		}
 		return nil, fmt.Errorf("start: %w", e.explain(ctx, err))
 	}
 	inst := &instance{
@@ -379,8 +393,9 @@ func (e *Extension) lineWriter(level abi.LogLevel) *lineWriter {
 }
 
 type lineWriter struct {
-	buf  []byte
-	emit func(string)
+	buf   []byte
+	emit  func(string)
+	fatal string // the first line that reports a Go runtime crash
 }
 
 func (w *lineWriter) Write(p []byte) (int, error) {
@@ -400,7 +415,11 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 
 func (w *lineWriter) flush() {
 	if len(w.buf) > 0 {
-		w.emit(string(w.buf))
+		line := string(w.buf)
+		if w.fatal == "" && (strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "panic: ")) {
+			w.fatal = line
+		}
+		w.emit(line)
 		w.buf = w.buf[:0]
 	}
 }
@@ -434,9 +453,6 @@ func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out a
 		textLen = text.Len()
 	}
 	total := len(body) + textLen
-	if total > maxInput {
-		return fmt.Errorf("request of %d bytes > %d", total, maxInput)
-	}
 	in.stack[0] = uint64(total)
 	if err := in.allocFn.CallWithStack(ctx, in.stack[:]); err != nil {
 		return err
@@ -456,6 +472,9 @@ func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out a
 	in.stack[0], in.stack[1], in.stack[2] = uint64(ptr), uint64(len(body)), uint64(textLen)
 	if err := in.callFn.CallWithStack(ctx, in.stack[:]); err != nil {
 		return err
+	}
+	if in.stack[0] == 0 {
+		return fmt.Errorf("%s returned 0: the extension reported a protocol failure", abi.ExportCall)
 	}
 	outPtr, outLen := abi.UnpackResult(in.stack[0])
 	if outLen > maxOutput {

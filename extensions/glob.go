@@ -27,26 +27,27 @@ func checkGlob(pattern string) error {
 // match within one path segment as in path.Match, and a "**" segment matches
 // any number of segments, so "**/*.md" matches Markdown files at any depth.
 func MatchGlob(pattern, name string) bool {
-	return matchSegments(strings.Split(pattern, "/"), strings.Split(name, "/"))
-}
-
-func matchSegments(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(name); i++ {
-				if matchSegments(pat[1:], name[i:]) {
-					return true
-				}
+	pat, segs := strings.Split(pattern, "/"), strings.Split(name, "/")
+	// ok[j] reports whether pat[i:] matches segs[j:], computed from the last
+	// pattern segment backwards: linear in pattern × path, where naive
+	// backtracking on "**" is exponential in their number.
+	ok := make([]bool, len(segs)+1)
+	ok[len(segs)] = true
+	for i := len(pat) - 1; i >= 0; i-- {
+		next := ok
+		ok = make([]bool, len(segs)+1)
+		if pat[i] == "**" {
+			ok[len(segs)] = next[len(segs)]
+			for j := len(segs) - 1; j >= 0; j-- {
+				ok[j] = next[j] || ok[j+1]
 			}
-			return false
+			continue
 		}
-		if len(name) == 0 {
-			return false
+		for j := len(segs) - 1; j >= 0; j-- {
+			if next[j+1] {
+				ok[j], _ = path.Match(pat[i], segs[j])
+			}
 		}
-		if ok, _ := path.Match(pat[0], name[0]); !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
 	}
-	return len(name) == 0
+	return ok[0]
 }

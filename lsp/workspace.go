@@ -133,8 +133,8 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string
 	return ws, problems
 }
 
-// extensionsFor returns the extensions that apply to a document, sorted by
-// name, with the feature, and the document's path relative to its folder.
+// extensionsFor returns the extensions with feature that apply to a
+// document, in name order.
 func (w *workspace) extensionsFor(u protocol.DocumentURI, languageID, feature string) []*extensions.Extension {
 	f, rel := w.fallback, ""
 	if path := uriPath(u); path != "" {
@@ -147,7 +147,9 @@ func (w *workspace) extensionsFor(u protocol.DocumentURI, languageID, feature st
 	}
 	var out []*extensions.Extension
 	for _, ext := range f.exts {
-		if ext.Has(feature) && ext.Accepts(languageID, rel) {
+		// A switched-off extension is skipped here, not at each call, so it
+		// costs nothing and logs nothing per keystroke.
+		if ext.Has(feature) && ext.Accepts(languageID, rel) && !ext.Disabled() {
 			out = append(out, ext)
 		}
 	}
