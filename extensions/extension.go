@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -84,12 +85,7 @@ func (e *Extension) Declaration() abi.InitializeResult { return e.decl }
 
 // Has reports whether the extension declared feature (abi.Feature…).
 func (e *Extension) Has(feature string) bool {
-	for _, f := range e.decl.Features {
-		if f == feature {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(e.decl.Features, feature)
 }
 
 // Accepts reports whether the extension applies to a document with this
@@ -101,7 +97,7 @@ func (e *Extension) Accepts(languageID, relPath string) bool {
 	if langs == nil {
 		langs = e.decl.Languages
 	}
-	if len(langs) > 0 && !contains(langs, languageID) {
+	if len(langs) > 0 && !slices.Contains(langs, languageID) {
 		return false
 	}
 	if len(e.spec.Files) == 0 {
@@ -109,15 +105,6 @@ func (e *Extension) Accepts(languageID, relPath string) bool {
 	}
 	for _, g := range e.spec.Files {
 		if relPath != "" && MatchGlob(g, relPath) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 
 	"go.lsp.dev/jsonrpc2"
@@ -36,7 +37,7 @@ func (s *server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 	var exts []*extensions.Extension
 	for _, ext := range s.currentWorkspace().extensionsFor(snap.uri, snap.languageID, abi.FeatureCompletion) {
 		// A trigger character only wakes the extensions that asked for it.
-		if trigger == "" || contains(ext.Declaration().TriggerCharacters, trigger) {
+		if trigger == "" || slices.Contains(ext.Declaration().TriggerCharacters, trigger) {
 			exts = append(exts, ext)
 		}
 	}
@@ -130,15 +131,6 @@ func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem
 		out = append(out, it)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *server) currentWorkspace() *workspace {
