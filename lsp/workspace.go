@@ -60,7 +60,10 @@ func uriPath(u protocol.DocumentURI) (path string) {
 			path = ""
 		}
 	}()
-	return filepath.Clean(uri.URI(u).Filename())
+	if name := uri.URI(u).Filename(); name != "" {
+		return filepath.Clean(name)
+	}
+	return ""
 }
 
 // loadWorkspace reads the user configuration and each folder's, and loads
