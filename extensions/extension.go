@@ -234,6 +234,10 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	if !healthy {
 		err = e.explain(callCtx, err)
 		e.record(err)
+		if ctx.Err() != nil {
+			// Nobody waits for this answer any more: log the failure here.
+			e.host.log.Warn("extension call failed after its request was cancelled", "extension", e.spec.Name, "method", req.Method, "err", err)
+		}
 	} else {
 		e.record(nil)
 	}

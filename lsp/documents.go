@@ -75,6 +75,11 @@ func (s *server) didOpen(raw json.RawMessage) error {
 	}
 	s.docs.mu.Lock()
 	defer s.docs.mu.Unlock()
+	if old, ok := s.docs.m[d.uri]; ok {
+		// Opened twice without a close (eglot does this): the client still
+		// shows what was published for the old one.
+		d.published = old.published
+	}
 	s.docs.m[d.uri] = d
 	s.scheduleDiagnostics(d)
 	return nil

@@ -196,8 +196,26 @@ func (s *server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	return s.capabilities(ws), nil
 }
 
-func (s *server) capabilities(ws *workspace) protocol.InitializeResult {
-	caps := protocol.ServerCapabilities{
+// initializeResult and its parts are declared here because go.lsp.dev's
+// omit resolveProvider when false, and an empty completionProvider ({}) reads
+// as "no completion" to some clients (Vim's ALE).
+type initializeResult struct {
+	Capabilities serverCapabilities   `json:"capabilities"`
+	ServerInfo   *protocol.ServerInfo `json:"serverInfo,omitempty"`
+}
+
+type serverCapabilities struct {
+	TextDocumentSync   *protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
+	CompletionProvider *completionOptions                `json:"completionProvider,omitempty"`
+}
+
+type completionOptions struct {
+	TriggerCharacters []string `json:"triggerCharacters,omitempty"`
+	ResolveProvider   bool     `json:"resolveProvider"`
+}
+
+func (s *server) capabilities(ws *workspace) initializeResult {
+	caps := serverCapabilities{
 		TextDocumentSync: &protocol.TextDocumentSyncOptions{
 			OpenClose: true,
 			Change:    protocol.TextDocumentSyncKindIncremental,
@@ -205,9 +223,9 @@ func (s *server) capabilities(ws *workspace) protocol.InitializeResult {
 		},
 	}
 	if ws.has(abi.FeatureCompletion) {
-		caps.CompletionProvider = &protocol.CompletionOptions{TriggerCharacters: ws.triggerCharacters()}
+		caps.CompletionProvider = &completionOptions{TriggerCharacters: ws.triggerCharacters()}
 	}
-	return protocol.InitializeResult{
+	return initializeResult{
 		Capabilities: caps,
 		ServerInfo:   &protocol.ServerInfo{Name: "lsphost", Version: s.opts.Version},
 	}

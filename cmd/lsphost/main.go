@@ -9,8 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/lsphost/lsphost/lsp"
 )
@@ -93,6 +95,14 @@ func serve(args []string) int {
 		cacheDir = filepath.Join(dir, "lsphost")
 	}
 	logger.Info("lsphost starting", "version", version(), "config", o.config, "cache", cacheDir)
+	go func() {
+		// Some clients (Vim's ALE) stop a server with SIGTERM instead of
+		// shutdown and exit: leave a last line in the log and go.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+		logger.Warn("lsphost stopped by signal", "signal", (<-sig).String())
+		os.Exit(1)
+	}()
 	return lsp.Serve(context.Background(), os.Stdin, out, lsp.Options{
 		UserConfig: o.config,
 		CacheDir:   cacheDir,

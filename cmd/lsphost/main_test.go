@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -192,5 +193,23 @@ func TestStdoutCarriesOnlyFrames(t *testing.T) {
 		if !strings.Contains(string(log), want) {
 			t.Errorf("log file lacks %q:\n%s", want, log)
 		}
+	}
+}
+
+// TestSignalStopsServer: clients such as Vim's ALE stop the server with
+// SIGTERM; it must exit at once and say so in its log.
+func TestSignalStopsServer(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "lsphost.log")
+	s := startBinary(t, t.TempDir(), "--log-file", logFile)
+	s.send(initialize)
+	s.await(`"id":1`)
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := s.exitCode(); code != 1 {
+		t.Errorf("exit code after SIGTERM = %d, want 1", code)
+	}
+	if log, _ := os.ReadFile(logFile); !strings.Contains(string(log), "stopped by signal") {
+		t.Errorf("log after SIGTERM lacks a last line:\n%s", log)
 	}
 }
