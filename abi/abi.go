@@ -36,7 +36,26 @@ const (
 	// ImportLog is "(level i32, ptr i32, len i32)": logs a UTF-8 message
 	// at a LogLevel.
 	ImportLog = "log"
+	// ImportReadFile is "(path_ptr i32, path_len i32, buf_ptr i32, buf_cap
+	// i32) -> i64": reads the file at a slash path relative to the
+	// configuration's folder, if a read grant covers it, into the buffer.
+	// It returns the file's size (copying only when it fits in buf_cap) or
+	// a negative ReadError.
+	ImportReadFile = "read_file"
 )
+
+// ReadError is a negative result of ImportReadFile.
+type ReadError int64
+
+// Read errors.
+const (
+	ReadNotGranted ReadError = -1 // no read grant covers the path
+	ReadNotFound   ReadError = -2 // the file does not exist
+	ReadFailed     ReadError = -3 // anything else: a directory, too large, unreadable
+)
+
+// MaxReadFile is the largest file ImportReadFile returns.
+const MaxReadFile = 16 << 20
 
 // Methods a request can carry.
 const (

@@ -38,6 +38,7 @@ type Spec struct {
 	Timeout   time.Duration // per call
 	Memory    uint64        // linear memory ceiling in bytes
 	Settings  json.RawMessage
+	Grants    Grants // capabilities; the zero value grants nothing
 
 	File string // configuration file that declared it
 	Line int    // line of its table in File
@@ -94,8 +95,11 @@ func ParseConfig(path string, data []byte) ([]Spec, []error) {
 	}
 	p := parser{path: path, dir: filepath.Dir(path), md: &md}
 	for _, key := range sortedKeys(top) {
+		if key == "policy" {
+			continue // read by LoadPolicy, from the user configuration only
+		}
 		if key != "extensions" {
-			p.fail(top[key], key, errors.New("unknown key (known: extensions)"))
+			p.fail(top[key], key, errors.New("unknown key (known: extensions, policy)"))
 			continue
 		}
 		var entries map[string]toml.Primitive
@@ -187,10 +191,12 @@ func (p *parser) extension(name string, prim toml.Primitive) (Spec, bool) {
 			} else {
 				spec.Settings, err = json.Marshal(m)
 			}
+		case "grants":
+			spec.Grants, err = p.grants(v, fkey)
 		default:
-			err = errors.New("unknown key (known: wasm, sha256, languages, files, enabled, timeout, memory, settings)")
+			err = errors.New("unknown key (known: wasm, sha256, languages, files, enabled, timeout, memory, settings, grants)")
 		}
-		if err != nil {
+		if err != nil && err != errAlreadyReported {
 			p.fail(v, fkey, err)
 		}
 	}
@@ -342,5 +348,5 @@ func (s Spec) Key() string {
 	if s.Languages != nil {
 		langs = fmt.Sprintf("%q", s.Languages)
 	}
-	return fmt.Sprintf("%q %q %q %s %q %s %d %s", s.Name, s.Wasm, s.SHA256, langs, s.Files, s.Timeout, s.Memory, s.Settings)
+	return fmt.Sprintf("%q %q %q %s %q %s %d %s %+v", s.Name, s.Wasm, s.SHA256, langs, s.Files, s.Timeout, s.Memory, s.Settings, s.Grants)
 }

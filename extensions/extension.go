@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"slices"
 	"strings"
 	"sync"
@@ -68,6 +70,7 @@ type Extension struct {
 	compiled wazero.CompiledModule
 	pool     *pool
 	decl     abi.InitializeResult
+	mounts   []mount // the read grants, opened
 
 	mu       sync.Mutex
 	failures int // consecutive
@@ -119,7 +122,12 @@ func (e *Extension) Disabled() bool {
 }
 
 // Close stops every instance.
-func (e *Extension) Close(ctx context.Context) error { return e.rt.Close(ctx) }
+func (e *Extension) Close(ctx context.Context) error {
+	for _, m := range e.mounts {
+		m.root.Close()
+	}
+	return e.rt.Close(ctx)
+}
 
 // Diagnostics asks the extension for the problems in doc. Offsets in the
 // result are clamped to the text.
@@ -282,11 +290,12 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(e.spec.Timeout, minSetupDeadline))
 	defer cancel()
 	stdout, stderr := e.lineWriter(abi.LogInfo), e.lineWriter(abi.LogWarning)
-	mod, err := e.rt.InstantiateModule(ctx, e.compiled, wazero.NewModuleConfig().
+	cfg := wazero.NewModuleConfig().
 		WithName("").
 		WithStartFunctions(abi.ExportInitialize).
 		WithStdout(stdout).
-		WithStderr(stderr))
+		WithStderr(stderr)
+	mod, err := e.rt.InstantiateModule(ctx, e.compiled, e.spec.Grants.moduleConfig(cfg, e.mounts))
 	if err != nil {
 		stderr.flush()
 		if stderr.fatal != "" {
@@ -364,6 +373,46 @@ func (e *Extension) hostLog(_ context.Context, m api.Module, level, ptr, n uint3
 		return
 	}
 	e.emitLog(abi.LogLevel(level), string(b))
+}
+
+// hostReadFile is the read_file import: (path_ptr, path_len, buf_ptr,
+// buf_cap) -> size or a negative abi.ReadError. Every call is checked
+// against the read grants; a denial is logged.
+func (e *Extension) hostReadFile(_ context.Context, m api.Module, pathPtr, pathLen, bufPtr, bufCap uint32) int64 {
+	name, ok := m.Memory().Read(pathPtr, min(pathLen, 4096))
+	if !ok {
+		return int64(abi.ReadFailed)
+	}
+	f, err := openGranted(e.mounts, string(name))
+	switch {
+	case errors.Is(err, errNotGranted):
+		e.host.log.Warn("extension denied a file read", "extension", e.spec.Name, "path", string(name), "read", e.spec.Grants.Read)
+		return int64(abi.ReadNotGranted)
+	case errors.Is(err, fs.ErrNotExist):
+		return int64(abi.ReadNotFound)
+	case err != nil:
+		// os.Root refuses paths that escape it, through ".." or a link.
+		e.host.log.Warn("extension denied a file read", "extension", e.spec.Name, "path", string(name), "err", err)
+		return int64(abi.ReadNotGranted)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() || info.Size() > abi.MaxReadFile {
+		return int64(abi.ReadFailed)
+	}
+	size := info.Size()
+	if size > int64(bufCap) {
+		return size
+	}
+	buf, ok := m.Memory().Read(bufPtr, uint32(size))
+	if !ok {
+		return int64(abi.ReadFailed)
+	}
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return int64(abi.ReadFailed)
+	}
+	return int64(n)
 }
 
 func (e *Extension) emitLog(level abi.LogLevel, msg string) {

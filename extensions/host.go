@@ -93,9 +93,14 @@ func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
 		WithCloseOnContextDone(true).
 		WithMemoryLimitPages(pages).
 		WithCompilationCache(h.cache))
-	ext := &Extension{spec: spec, host: h, rt: rt}
-	if err := ext.setup(ctx, code); err != nil {
+	mounts, err := spec.Grants.mounts()
+	if err != nil {
 		rt.Close(ctx)
+		return nil, err
+	}
+	ext := &Extension{spec: spec, host: h, rt: rt, mounts: mounts}
+	if err := ext.setup(ctx, code); err != nil {
+		ext.Close(ctx)
 		return nil, err
 	}
 	return ext, nil
@@ -109,6 +114,7 @@ func (e *Extension) setup(ctx context.Context, code []byte) error {
 	}
 	_, err := e.rt.NewHostModuleBuilder(abi.ImportModule).
 		NewFunctionBuilder().WithFunc(e.hostLog).Export(abi.ImportLog).
+		NewFunctionBuilder().WithFunc(e.hostReadFile).Export(abi.ImportReadFile).
 		Instantiate(ctx)
 	if err != nil {
 		return err

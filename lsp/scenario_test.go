@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -30,6 +31,8 @@ func TestScenarios(t *testing.T) {
 		t.Fatalf("no scenarios found: %v", err)
 	}
 	warmCompileCache(t, files)
+	// For the grants scenarios: a variable an extension may or may not see.
+	os.Setenv("LSPHOST_TEST_SECRET", "s3cret")
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
 			t.Parallel()
@@ -51,6 +54,9 @@ func warmCompileCache(t *testing.T, files []string) {
 			t.Fatal(err)
 		}
 		for _, m := range wasmRef.FindAllStringSubmatch(string(data), -1) {
+			if m[2] != "wasm" {
+				continue
+			}
 			if !seen[m[1]] {
 				seen[m[1]] = true
 				spec := extensions.Spec{Name: m[1], Wasm: wasmPath(t, m[1]), Timeout: time.Minute, Memory: extensions.DefaultMemory}
@@ -103,7 +109,9 @@ func (a archive) format() string {
 	return b.String()
 }
 
-var wasmRef = regexp.MustCompile(`\$([a-z0-9_]+)\.wasm`)
+// wasmRef is how a scenario's TOML names a built extension: $NAME.wasm is
+// its path, $NAME.sha256 its digest.
+var wasmRef = regexp.MustCompile(`\$([a-z0-9_]+)\.(wasm|sha256)`)
 
 // wasmPath builds the extension called name: a first-party example, or else
 // a guest under testdata/guests.
@@ -139,7 +147,16 @@ func runScenario(t *testing.T, file string) {
 		content := a.files[name]
 		if strings.HasSuffix(name, ".toml") {
 			content = wasmRef.ReplaceAllStringFunc(content, func(ref string) string {
-				return wasmPath(t, wasmRef.FindStringSubmatch(ref)[1])
+				m := wasmRef.FindStringSubmatch(ref)
+				path := wasmPath(t, m[1])
+				if m[2] == "wasm" {
+					return path
+				}
+				data, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprintf("%x", sha256.Sum256(data))
 			})
 		}
 		path := filepath.Join(root, name)
@@ -247,6 +264,11 @@ func (s *scenario) run(args []string) {
 				"text":  args[3],
 			}},
 		})
+	case "symlink": // symlink TARGET LINK: make a symbolic link in the workspace
+		need(3)
+		if err := os.Symlink(args[1], filepath.Join(s.root, args[2])); err != nil {
+			t.Fatal(err)
+		}
 	case "close":
 		need(2)
 		delete(s.texts, args[1])

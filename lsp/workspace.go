@@ -72,16 +72,33 @@ func uriPath(u protocol.DocumentURI) (path string) {
 func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string, paths []string, log *slog.Logger) (*workspace, []error) {
 	var problems []error
 	var user []extensions.Spec
+	policy := extensions.DefaultPolicy
 	if userConfig != "" {
 		var errs []error
 		user, errs = extensions.LoadConfig(userConfig)
 		problems = append(problems, errs...)
+		policy, _, errs = extensions.LoadPolicy(userConfig)
+		problems = append(problems, errs...)
 	}
 	specsOf := map[string][]extensions.Spec{"": user}
 	for _, p := range paths {
-		specs, errs := extensions.LoadConfig(filepath.Join(p, ConfigFile))
+		file := filepath.Join(p, ConfigFile)
+		specs, errs := extensions.LoadConfig(file)
 		problems = append(problems, errs...)
-		specsOf[p] = extensions.Merge(user, specs)
+		if _, found, _ := extensions.LoadPolicy(file); found {
+			problems = append(problems, &extensions.ConfigError{File: file, Key: "policy",
+				Err: errors.New("ignored: a workspace cannot set policy; it belongs in the user configuration")})
+		}
+		// A workspace config can only narrow what the user's policy allows.
+		var allowed []extensions.Spec
+		for _, spec := range specs {
+			spec, load, errs := policy.Apply(spec)
+			problems = append(problems, errs...)
+			if load {
+				allowed = append(allowed, spec)
+			}
+		}
+		specsOf[p] = extensions.Merge(user, allowed)
 	}
 
 	// Load each distinct enabled spec once.

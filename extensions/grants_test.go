@@ -1,0 +1,151 @@
+package extensions
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lsphost/lsphost/internal/wasmbuild"
+)
+
+// probe runs the grants guest on one probe line and returns its message.
+func probe(t *testing.T, ext *Extension, line string) string {
+	t.Helper()
+	diags, err := ext.Diagnostics(testContext(t), doc(line))
+	if err != nil || len(diags) != 1 {
+		t.Fatalf("probe %q = %+v, %v; want one result", line, diags, err)
+	}
+	return diags[0].Message
+}
+
+func TestClockAndRandomGrants(t *testing.T) {
+	t.Parallel()
+	h := newHost(t, Options{})
+	wasm := wasmbuild.Build(t, "testdata/guests/grants")
+	spec := testSpec("grants", wasm)
+	denied1, denied2 := load(t, h, spec), load(t, h, spec)
+	spec.Grants = Grants{Clock: true, Random: true}
+	granted1, granted2 := load(t, h, spec), load(t, h, spec)
+
+	if got := probe(t, denied1, "clock"); got != "real=false" {
+		t.Errorf("clock without a grant: %s, want the fixed sandbox clock", got)
+	}
+	if got := probe(t, granted1, "clock"); got != "real=true" {
+		t.Errorf("clock with a grant: %s, want the real clock", got)
+	}
+	if a, b := probe(t, denied1, "random"), probe(t, denied2, "random"); a != b {
+		t.Errorf("random without a grant differs between instances (%s, %s), want the fixed sequence", a, b)
+	}
+	if a, b := probe(t, granted1, "random"), probe(t, granted2, "random"); a == b {
+		t.Errorf("random with a grant repeats (%s), want real randomness", a)
+	}
+}
+
+func TestReadGrantConfinesToFolder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "docs"), 0o755)
+	os.WriteFile(filepath.Join(dir, "docs", "a.md"), []byte("inside"), 0o644)
+	os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("outside"), 0o644)
+	os.Symlink(filepath.Join(dir, "secret.txt"), filepath.Join(dir, "docs", "abs-link"))
+	os.Symlink("../secret.txt", filepath.Join(dir, "docs", "rel-link"))
+	spec := testSpec("grants", wasmbuild.Build(t, "testdata/guests/grants"))
+	spec.Grants = Grants{Read: []string{"docs"}, base: dir}
+	ext := load(t, newHost(t, Options{}), spec)
+	tests := []struct{ probe, want string }{
+		{"read docs/a.md", `ok: "inside"`},
+		{"open /docs/a.md", `ok: "inside"`},
+		{"read secret.txt", "not covered"},
+		{"read docs/../secret.txt", "not covered"},
+		{"read docs/abs-link", "not covered"},
+		{"read docs/rel-link", "not covered"},
+		{"open /docs/abs-link", "error"},
+		{"open /docs/rel-link", "error"},
+		{"open /docs/../secret.txt", "error"},
+		{"read " + filepath.Join(dir, "secret.txt"), "not covered"},
+	}
+	for _, tt := range tests {
+		if got := probe(t, ext, tt.probe); !strings.Contains(got, tt.want) || strings.Contains(got, "outside") {
+			t.Errorf("probe %q = %s, want %q", tt.probe, got, tt.want)
+		}
+	}
+}
+
+func TestPolicyApply(t *testing.T) {
+	spec := Spec{Name: "x", File: "/w/.lsphost.toml", Line: 3, Memory: 1 << 30, Timeout: time.Minute,
+		Grants: Grants{Read: []string{"docs"}, Env: []string{"TOKEN"}, Clock: true}}
+	got, load, errs := DefaultPolicy.Apply(spec)
+	if !load || got.Memory != DefaultPolicy.MaxMemory || got.Timeout != DefaultPolicy.MaxTimeout {
+		t.Errorf("Apply = load %v, memory %d, timeout %s; want loaded, clamped to %d and %s", load, got.Memory, got.Timeout, DefaultPolicy.MaxMemory, DefaultPolicy.MaxTimeout)
+	}
+	if got.Grants.Env != nil || !got.Grants.Clock || len(got.Grants.Read) != 1 {
+		t.Errorf("Apply grants = %+v, want env refused, read and clock kept", got.Grants)
+	}
+	keys := map[string]bool{}
+	for _, err := range errs {
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(ce.Error(), "set policy.") {
+			t.Errorf("refusal %v does not name the policy key to change", err)
+			continue
+		}
+		keys[ce.Key] = true
+	}
+	for _, k := range []string{"extensions.x.memory", "extensions.x.timeout", "extensions.x.grants.env"} {
+		if !keys[k] {
+			t.Errorf("no refusal reported for %s (got %v)", k, keys)
+		}
+	}
+	for _, mode := range []string{"none", "pinned"} {
+		p := DefaultPolicy
+		p.WorkspaceExtensions = mode
+		if _, load, errs := p.Apply(spec); load || len(errs) != 1 {
+			t.Errorf("Apply under %q = load %v, %v; want refused with one reason", mode, load, errs)
+		}
+	}
+	spec.SHA256 = strings.Repeat("a", 64)
+	p := DefaultPolicy
+	p.WorkspaceExtensions = "pinned"
+	if _, load, _ := p.Apply(spec); !load {
+		t.Errorf("Apply under \"pinned\" refused a pinned extension")
+	}
+}
+
+func TestLoadPolicyFailsClosed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(path, []byte("[policy]\nworkspace_extensions = \"al\"\nworkspace_grants = [\"read\", \"net\"]\nmax_memory = \"lots\"\nmax_timeout = \"2s\"\n"), 0o644)
+	p, found, errs := LoadPolicy(path)
+	if !found || len(errs) != 3 {
+		t.Fatalf("LoadPolicy = found %v, %d errors %v; want found with 3 errors", found, len(errs), errs)
+	}
+	if p.WorkspaceExtensions != "none" || p.WorkspaceGrants != nil || p.MaxMemory != minMemory || p.MaxTimeout != 2*time.Second {
+		t.Errorf("LoadPolicy with typos = %+v, want the strictest value for each broken key and max_timeout 2s", p)
+	}
+	for _, err := range errs {
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Line == 0 || !strings.HasPrefix(ce.Key, "policy.") {
+			t.Errorf("policy error %v lacks a line or a policy key", err)
+		}
+	}
+	if p, found, errs := LoadPolicy(filepath.Join(t.TempDir(), "none.toml")); found || errs != nil || p.WorkspaceExtensions != DefaultPolicy.WorkspaceExtensions {
+		t.Errorf("LoadPolicy(missing) = %+v, %v, %v; want the default policy", p, found, errs)
+	}
+}
+
+func TestGrantConfigErrors(t *testing.T) {
+	for _, tt := range []struct{ grants, key string }{
+		{`read = ["../up"]`, "extensions.a.grants.read"},
+		{`read = ["/abs"]`, "extensions.a.grants.read"},
+		{`net = true`, "extensions.a.grants.net"},
+		{`env = ["A=B"]`, "extensions.a.grants.env"},
+		{`clock = "yes"`, "extensions.a.grants.clock"},
+	} {
+		specs, errs := ParseConfig("/w/.lsphost.toml", []byte("[extensions.a]\nwasm = \"a.wasm\"\n[extensions.a.grants]\n"+tt.grants+"\n"))
+		var ce *ConfigError
+		if len(specs) != 0 || len(errs) != 1 || !errors.As(errs[0], &ce) || ce.Key != tt.key || ce.Line != 4 {
+			t.Errorf("ParseConfig(grants %s) = %d specs, %v; want one error at line 4, key %s", tt.grants, len(specs), errs, tt.key)
+		}
+	}
+}

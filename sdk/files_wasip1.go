@@ -1,0 +1,25 @@
+//go:build wasip1
+
+package sdk
+
+import "unsafe"
+
+// hostReadFile is the host's read_file function.
+//
+//go:wasmimport lsphost read_file
+//go:noescape
+func hostReadFile(path string, buf *byte, bufCap uint32) int64
+
+func readFile(path string) ([]byte, error) {
+	buf := make([]byte, 4096)
+	for {
+		n := hostReadFile(path, unsafe.SliceData(buf), uint32(len(buf)))
+		switch {
+		case n < 0:
+			return nil, readError(path, n)
+		case n <= int64(len(buf)):
+			return buf[:n], nil
+		}
+		buf = make([]byte, n) // larger than the buffer: ask again with room
+	}
+}
