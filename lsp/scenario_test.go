@@ -139,6 +139,8 @@ func runScenario(t *testing.T, file string) {
 	}
 	a := parseArchive(string(data))
 	root := t.TempDir()
+	// Paths and digests that vary between runs are shown by name.
+	masks := map[string]string{root: "$WORK"}
 	opts := Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)}
 	for _, name := range a.names {
 		if name == "script" || name == "want" {
@@ -149,20 +151,23 @@ func runScenario(t *testing.T, file string) {
 			content = wasmRef.ReplaceAllStringFunc(content, func(ref string) string {
 				m := wasmRef.FindStringSubmatch(ref)
 				path := wasmPath(t, m[1])
-				if m[2] == "wasm" {
-					return path
-				}
 				data, err := os.ReadFile(path)
 				if err != nil {
 					t.Fatal(err)
 				}
-				return fmt.Sprintf("%x", sha256.Sum256(data))
+				sum := fmt.Sprintf("%x", sha256.Sum256(data))
+				masks[path], masks[sum] = "$"+m[1]+".wasm", "$"+m[1]+".sha256"
+				if m[2] == "wasm" {
+					return path
+				}
+				return sum
 			})
 		}
 		path := filepath.Join(root, name)
 		if name == "user.toml" {
 			path = filepath.Join(t.TempDir(), "config.toml")
 			opts.UserConfig = path
+			masks[path] = "$USERCONFIG"
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -185,7 +190,10 @@ func runScenario(t *testing.T, file string) {
 		fmt.Fprintf(&s.out, "> %s\n", line)
 		s.run(args)
 	}
-	got := strings.ReplaceAll(s.out.String(), root, "$WORK")
+	got := s.out.String()
+	for value, name := range masks {
+		got = strings.ReplaceAll(got, value, name)
+	}
 	if *update {
 		if _, ok := a.files["want"]; !ok {
 			a.names = append(a.names, "want")
