@@ -30,6 +30,7 @@ const (
 	maxStringBytes   = 16 << 10 // any one string in a result
 	maxLogLine       = 4 << 10
 	maxFailures      = 3 // consecutive failed calls before an extension is switched off
+	maxSwitchOffs    = 3 // switch-offs without a success before it stays off
 	minSetupDeadline = 5 * time.Second
 )
 
@@ -72,9 +73,43 @@ type Extension struct {
 	decl     abi.InitializeResult
 	mounts   []mount // the read grants, opened
 
-	mu       sync.Mutex
-	failures int // consecutive
-	disabled bool
+	mu     sync.Mutex
+	health Health
+	streak int       // consecutive failed calls
+	offs   int       // switch-offs since the last successful call
+	retry  time.Time // while switched off for a cool-down: when to retry
+	off    bool      // switched off until the configuration or .wasm changes
+}
+
+// Health is an extension's state and counters, for lsphost.status and the
+// log.
+type Health struct {
+	Name      string    `json:"name"`
+	State     string    `json:"state"` // "ok", "failing", "cooling down" or "off"
+	Calls     int       `json:"calls"`
+	Failures  int       `json:"failures"`
+	Timeouts  int       `json:"timeouts"`
+	LastError string    `json:"lastError,omitempty"`
+	RetryAt   time.Time `json:"retryAt,omitzero"`
+}
+
+// Health reports the extension's state and counters.
+func (e *Extension) Health() Health {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h := e.health
+	h.Name = e.spec.Name
+	switch {
+	case e.off:
+		h.State = "off"
+	case time.Now().Before(e.retry):
+		h.State, h.RetryAt = "cooling down", e.retry
+	case e.streak > 0:
+		h.State = "failing"
+	default:
+		h.State = "ok"
+	}
+	return h
 }
 
 // Name is the extension's configured name, used as the source of its results.
@@ -118,7 +153,7 @@ func (e *Extension) Accepts(languageID, relPath string) bool {
 func (e *Extension) Disabled() bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.disabled
+	return e.off || time.Now().Before(e.retry)
 }
 
 // Close stops every instance.
@@ -267,21 +302,39 @@ func (e *Extension) explain(ctx context.Context, err error) error {
 // record counts consecutive failures and switches the extension off when
 // they reach maxFailures. The caller logs the failure itself, with what the
 // call was about.
+//
+// A switched-off extension is retried after a cool-down that doubles with
+// each switch-off; after maxSwitchOffs without a successful call in between
+// it stays off until its configuration or .wasm changes (a reload).
 func (e *Extension) record(err error) {
 	e.mu.Lock()
+	e.health.Calls++
 	if err == nil {
-		e.failures = 0
+		e.streak, e.offs = 0, 0
 		e.mu.Unlock()
 		return
 	}
-	e.failures++
-	off := e.failures >= maxFailures && !e.disabled
-	if off {
-		e.disabled = true
+	e.health.Failures++
+	e.health.LastError = err.Error()
+	if errors.Is(err, ErrTimeout) {
+		e.health.Timeouts++
+	}
+	e.streak++
+	var retry time.Duration
+	switchOff := e.streak >= maxFailures && !e.off && !time.Now().Before(e.retry)
+	if switchOff {
+		e.streak = 0
+		e.offs++
+		if e.offs >= maxSwitchOffs {
+			e.off = true
+		} else {
+			retry = e.host.cooldown() << (e.offs - 1)
+			e.retry = time.Now().Add(retry)
+		}
 	}
 	e.mu.Unlock()
-	if off && e.host.opts.OnDisable != nil {
-		e.host.opts.OnDisable(e.spec.Name, err)
+	if switchOff && e.host.opts.OnDisable != nil {
+		e.host.opts.OnDisable(e.spec.Name, err, retry)
 	}
 }
 

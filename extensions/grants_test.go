@@ -2,6 +2,7 @@ package extensions
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,5 +148,49 @@ func TestGrantConfigErrors(t *testing.T) {
 		if len(specs) != 0 || len(errs) != 1 || !errors.As(errs[0], &ce) || ce.Key != tt.key || ce.Line != 4 {
 			t.Errorf("ParseConfig(grants %s) = %d specs, %v; want one error at line 4, key %s", tt.grants, len(specs), errs, tt.key)
 		}
+	}
+}
+
+// TestCooldownThenOff: an extension that keeps failing is switched off for
+// a cool-down that doubles, retried after it, and after maxSwitchOffs
+// switch-offs without a success it stays off.
+func TestCooldownThenOff(t *testing.T) {
+	t.Parallel()
+	var retries []time.Duration
+	h := newHost(t, Options{Cooldown: 50 * time.Millisecond, OnDisable: func(_ string, _ error, retry time.Duration) {
+		retries = append(retries, retry)
+	}})
+	spec := testSpec("loop", wasmbuild.Build(t, "testdata/guests/loop"))
+	spec.Timeout = 20 * time.Millisecond
+	ext := load(t, h, spec)
+	for round := 1; round <= maxSwitchOffs; round++ {
+		for range maxFailures {
+			if _, err := ext.Diagnostics(testContext(t), doc("x")); !errors.Is(err, ErrTimeout) {
+				t.Fatalf("round %d: Diagnostics = %v, want a timeout", round, err)
+			}
+		}
+		health := ext.Health()
+		if round < maxSwitchOffs {
+			if health.State != "cooling down" || !ext.Disabled() {
+				t.Fatalf("round %d: Health = %+v, want cooling down", round, health)
+			}
+			if _, err := ext.Diagnostics(testContext(t), doc("x")); !errors.Is(err, ErrDisabled) {
+				t.Fatalf("round %d: call while cooling down = %v, want ErrDisabled", round, err)
+			}
+			time.Sleep(time.Until(health.RetryAt)) // the condition is the retry time itself
+			if ext.Disabled() {
+				t.Fatalf("round %d: still disabled after its cool-down", round)
+			}
+		} else if health.State != "off" || !ext.Disabled() {
+			t.Fatalf("after %d switch-offs: Health = %+v, want off", round, health)
+		}
+	}
+	want := []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 0}
+	if fmt.Sprint(retries) != fmt.Sprint(want) {
+		t.Errorf("OnDisable retry delays = %v, want %v", retries, want)
+	}
+	// Calls refused while switched off never ran, so they are not counted.
+	if h, n := ext.Health(), maxFailures*maxSwitchOffs; h.Timeouts != n || h.Calls != n || h.Failures != n {
+		t.Errorf("Health counters = %+v, want %d calls, failures and timeouts", h, n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -31,9 +32,23 @@ type Options struct {
 	// OnLog receives every line an extension logs (through the log import or
 	// its stdout and stderr). Default: the lines go to Logger only.
 	OnLog func(ext string, level abi.LogLevel, msg string)
-	// OnDisable is called once when an extension that keeps failing is
-	// switched off.
-	OnDisable func(ext string, err error)
+	// OnDisable is called once each time an extension that keeps failing
+	// is switched off, with its last error and when it will be retried
+	// (0: not until its configuration or .wasm changes).
+	OnDisable func(ext string, err error, retryIn time.Duration)
+	// Cooldown is how long an extension stays switched off the first time;
+	// it doubles each time. Default DefaultCooldown.
+	Cooldown time.Duration
+}
+
+// DefaultCooldown is Options.Cooldown's default.
+const DefaultCooldown = 30 * time.Second
+
+func (h *Host) cooldown() time.Duration {
+	if h.opts.Cooldown > 0 {
+		return h.opts.Cooldown
+	}
+	return DefaultCooldown
 }
 
 // Host compiles extensions and hands out their instances. It is safe for

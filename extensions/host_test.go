@@ -383,7 +383,7 @@ func TestTimeoutDisables(t *testing.T) {
 	var mu sync.Mutex
 	var disabled []string
 	var disableErr error
-	h := newHost(t, Options{OnDisable: func(ext string, err error) {
+	h := newHost(t, Options{OnDisable: func(ext string, err error, _ time.Duration) {
 		mu.Lock()
 		defer mu.Unlock()
 		disabled = append(disabled, ext)
@@ -542,7 +542,7 @@ func TestCrashesAreCountedConsecutively(t *testing.T) {
 	logs := &logRecorder{}
 	var disables int
 	var mu sync.Mutex
-	h := newHost(t, Options{OnLog: logs.onLog, OnDisable: func(string, error) { mu.Lock(); disables++; mu.Unlock() }})
+	h := newHost(t, Options{OnLog: logs.onLog, OnDisable: func(string, error, time.Duration) { mu.Lock(); disables++; mu.Unlock() }})
 	ext := load(t, h, testSpec("crash", wasmbuild.Build(t, "testdata/guests/crash")))
 
 	// More crashes than the pool has places: a leaked place would block.
@@ -586,7 +586,7 @@ func TestCallerCancellationIsNotAFailure(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
 	var disables int
-	h := newHost(t, Options{OnDisable: func(string, error) { mu.Lock(); disables++; mu.Unlock() }})
+	h := newHost(t, Options{OnDisable: func(string, error, time.Duration) { mu.Lock(); disables++; mu.Unlock() }})
 	ext := load(t, h, testSpec("todo", wasmbuild.Example(t, "todo")))
 
 	// Make every instance busy, as running calls would.

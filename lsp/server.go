@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -124,6 +125,8 @@ func (s *server) request(ctx context.Context, method string, params json.RawMess
 		return nil, nil
 	case protocol.MethodTextDocumentCompletion:
 		return s.completion(ctx, params)
+	case protocol.MethodWorkspaceExecuteCommand:
+		return s.executeCommand(ctx, params)
 	}
 	return nil, jsonrpc2.NewError(jsonrpc2.MethodNotFound, "method not supported: "+method)
 }
@@ -205,8 +208,9 @@ type initializeResult struct {
 }
 
 type serverCapabilities struct {
-	TextDocumentSync   *protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
-	CompletionProvider *completionOptions                `json:"completionProvider,omitempty"`
+	TextDocumentSync       *protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
+	CompletionProvider     *completionOptions                `json:"completionProvider,omitempty"`
+	ExecuteCommandProvider *protocol.ExecuteCommandOptions   `json:"executeCommandProvider,omitempty"`
 }
 
 type completionOptions struct {
@@ -221,6 +225,7 @@ func (s *server) capabilities(ws *workspace) initializeResult {
 			Change:    protocol.TextDocumentSyncKindIncremental,
 			Save:      &protocol.SaveOptions{},
 		},
+		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: serverCommands},
 	}
 	if ws.has(abi.FeatureCompletion) {
 		caps.CompletionProvider = &completionOptions{TriggerCharacters: ws.triggerCharacters()}
@@ -279,8 +284,13 @@ func slogLevel(level abi.LogLevel) slog.Level {
 	return slog.LevelInfo
 }
 
-// extensionDisabled tells the user, once, that an extension was switched off.
-func (s *server) extensionDisabled(ext string, err error) {
-	s.log.Error("extension switched off after repeated failures", "extension", ext, "err", err)
-	s.queueMessage(protocol.MessageTypeError, fmt.Sprintf("lsphost: extension %s was switched off after repeated failures: %v", ext, err))
+// extensionDisabled tells the user, once per switch-off, that an extension
+// was switched off.
+func (s *server) extensionDisabled(ext string, err error, retryIn time.Duration) {
+	until := "until its configuration or .wasm changes"
+	if retryIn > 0 {
+		until = "for " + retryIn.String() + ", then retried"
+	}
+	s.log.Error("extension switched off after repeated failures", "extension", ext, "until", until, "err", err)
+	s.queueMessage(protocol.MessageTypeError, fmt.Sprintf("lsphost: extension %s keeps failing (last error: %v); switched off %s", ext, err, until))
 }
