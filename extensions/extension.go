@@ -172,18 +172,7 @@ func (e *Extension) Diagnostics(ctx context.Context, doc Document) ([]abi.Diagno
 	if err != nil {
 		return nil, err
 	}
-	n := doc.Text.Len()
-	out := res.Diagnostics[:min(len(res.Diagnostics), maxItems)]
-	for i := range out {
-		d := &out[i]
-		d.Start, d.End = clampRange(d.Start, d.End, n)
-		if d.Severity < abi.SeverityError || d.Severity > abi.SeverityHint {
-			d.Severity = abi.SeverityError
-		}
-		d.Message = capString(d.Message)
-		d.Code = capString(d.Code)
-	}
-	return out, nil
+	return sanitizeDiagnostics(res.Diagnostics, doc.Text.Len()), nil
 }
 
 // Completion asks the extension for completions at the byte offset in doc.
@@ -193,56 +182,13 @@ func (e *Extension) Completion(ctx context.Context, doc Document, offset int, tr
 	if err != nil {
 		return res, err
 	}
-	n := doc.Text.Len()
-	if len(res.Items) > maxItems {
-		res.Items, res.IsIncomplete = res.Items[:maxItems], true
-	}
-	items := res.Items[:0]
-	for _, it := range res.Items {
-		if it.Label == "" {
-			continue // LSP requires a label
-		}
-		it.Label, it.Detail, it.Documentation = capString(it.Label), capString(it.Detail), capString(it.Documentation)
-		it.InsertText, it.FilterText, it.SortText = capString(it.InsertText), capString(it.FilterText), capString(it.SortText)
-		if it.Kind < 1 || it.Kind > 25 {
-			it.Kind = 0
-		}
-		if it.InsertTextFormat != abi.Snippet {
-			it.InsertTextFormat = 0
-		}
-		if it.Edit != nil {
-			it.Edit.Start, it.Edit.End = clampRange(it.Edit.Start, it.Edit.End, n)
-			it.Edit.NewText = capString(it.Edit.NewText)
-		}
-		items = append(items, it)
-	}
-	res.Items = items
-	return res, nil
+	return sanitizeCompletion(res, doc.Text.Len()), nil
 }
 
 func docInfo(doc Document) *abi.Document {
 	return &abi.Document{URI: doc.URI, LanguageID: doc.LanguageID, Version: doc.Version}
 }
 
-func clampRange(start, end, n int) (int, int) {
-	start, end = max(0, min(start, n)), max(0, min(end, n))
-	if end < start {
-		end = start
-	}
-	return start, end
-}
-
-// capString truncates s to maxStringBytes on a rune boundary.
-func capString(s string) string {
-	if len(s) <= maxStringBytes {
-		return s
-	}
-	i := maxStringBytes
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
 
 // call runs one request on a free instance and decodes its result. The call
 // gets its own deadline, detached from ctx: cancelling a wasm call closes the
@@ -579,23 +525,7 @@ func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out a
 	}
 	// Decoding straight from the view is safe: no guest code runs until it is
 	// done, so memory cannot grow under it, and decoding copies what it keeps.
-	resp := struct {
-		Result json.RawMessage `json:"result"`
-		Error  *abi.Error      `json:"error"`
-	}{}
-	if err := json.Unmarshal(view, &resp); err != nil {
-		return fmt.Errorf("invalid response: %w", err)
-	}
-	if resp.Error != nil {
-		return &GuestError{Message: capString(strings.ToValidUTF8(resp.Error.Message, "\uFFFD"))}
-	}
-	if len(resp.Result) == 0 {
-		return errors.New(`invalid response: neither "result" nor "error"`)
-	}
-	if err := json.Unmarshal(resp.Result, out); err != nil {
-		return fmt.Errorf("invalid %s result: %w", req.Method, err)
-	}
-	return nil
+	return decodeResponse(view, req.Method, out)
 }
 
 // pool hands out instances, starting new ones up to a limit.

@@ -43,15 +43,22 @@ var DefaultPolicy = Policy{
 // LoadPolicy reads the [policy] table of the configuration at path. found
 // reports whether the file has one; without one the result is DefaultPolicy.
 func LoadPolicy(path string) (policy Policy, found bool, errs []error) {
-	policy = DefaultPolicy
-	policy.File = path
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
+		policy = DefaultPolicy
+		policy.File = path
 		return policy, false, nil
 	}
 	if err != nil {
-		return policy, false, []error{&ConfigError{File: path, Err: err}}
+		return DefaultPolicy, false, []error{&ConfigError{File: path, Err: err}}
 	}
+	return LoadPolicyData(path, data)
+}
+
+// LoadPolicyData is LoadPolicy on a configuration's content.
+func LoadPolicyData(path string, data []byte) (policy Policy, found bool, errs []error) {
+	policy = DefaultPolicy
+	policy.File = path
 	var top map[string]toml.Primitive
 	md, err := toml.Decode(string(data), &top)
 	if err != nil {
