@@ -321,6 +321,11 @@ func (c *conn) readFrame() ([]byte, error) {
 			return nil, err
 		}
 		line = strings.TrimRight(line, "\r\n")
+		// After a wrong Content-Length the rest of a body runs into the next
+		// header: resynchronise on that header.
+		if i := strings.Index(strings.ToLower(line), "content-length:"); i > 0 {
+			line = line[i:]
+		}
 		if line == "" {
 			if !sawHeader {
 				continue // stray blank line between messages

@@ -207,3 +207,19 @@ func (n *nonBlocking) request(ctx context.Context, method string, params json.Ra
 	}
 	return n.fakeHandler.request(ctx, method, params)
 }
+
+// TestConnResyncsAfterWrongContentLength: a Content-Length larger than its
+// body swallows the start of the next frame; the connection must survive,
+// answer with a parse error and serve later requests.
+func TestConnResyncsAfterWrongContentLength(t *testing.T) {
+	c, _ := startFake(t)
+	body := `{"jsonrpc":"2.0","id":100,"method":"echo","params":0}`
+	fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(body)+30, body)
+	for id := 1; id <= 3; id++ {
+		c.writeRaw(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"echo","params":%d}`, id, id))
+	}
+	c.wait(nil) // the mangled frame gets a parse error
+	if r := c.wait(3); r.Error != nil || string(r.Result) != "3" {
+		t.Fatalf("request after a wrong Content-Length: %+v", r)
+	}
+}

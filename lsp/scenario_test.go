@@ -235,6 +235,15 @@ func splitArgs(line string) ([]string, error) {
 
 func (s *scenario) uri(name string) string { return fileURI(filepath.Join(s.root, name)) }
 
+var uriRef = regexp.MustCompile(`\$URI\(([^)]*)\)`)
+
+// expand replaces $URI(name) in a request's JSON by the URI of that file.
+func (s *scenario) expand(arg string) string {
+	return uriRef.ReplaceAllStringFunc(arg, func(ref string) string {
+		return s.uri(uriRef.FindStringSubmatch(ref)[1])
+	})
+}
+
 func (s *scenario) run(args []string) {
 	t := s.t
 	need := func(n int) {
@@ -292,7 +301,17 @@ func (s *scenario) run(args []string) {
 		s.complete(args[1], args[2], args[3:])
 	case "request": // request METHOD JSON
 		need(3)
-		s.printReply(s.c.call(args[1], json.RawMessage(args[2])))
+		s.printReply(s.c.call(args[1], json.RawMessage(s.expand(args[2]))))
+	case "notify": // notify METHOD JSON: send a notification as is
+		need(3)
+		s.c.notify(args[1], json.RawMessage(s.expand(args[2])))
+	case "setversion": // setversion FILE N: the version the next change follows
+		need(3)
+		v, err := strconv.Atoi(args[2])
+		if err != nil {
+			t.Fatalf("setversion: %v", err)
+		}
+		s.vers[args[1]] = int32(v)
 	case "raw": // raw BODY: send a frame with this body, print the null-id reply
 		need(2)
 		s.c.writeRaw(args[1])
