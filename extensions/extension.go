@@ -29,8 +29,9 @@ const (
 	maxItems         = 10000    // diagnostics or completion items per call
 	maxStringBytes   = 16 << 10 // any one string in a result
 	maxLogLine       = 4 << 10
-	maxFailures      = 3 // consecutive failed calls before an extension is switched off
-	maxSwitchOffs    = 3 // switch-offs without a success before it stays off
+	maxLogLines      = 100 // per extension per second
+	maxFailures      = 3   // consecutive failed calls before an extension is switched off
+	maxSwitchOffs    = 3   // switch-offs without a success before it stays off
 	minSetupDeadline = 5 * time.Second
 )
 
@@ -79,6 +80,9 @@ type Extension struct {
 	offs   int       // switch-offs since the last successful call
 	retry  time.Time // while switched off for a cool-down: when to retry
 	off    bool      // switched off until the configuration or .wasm changes
+
+	logWindow            time.Time // start of the current second of logging
+	logLines, logDropped int
 }
 
 // Health is an extension's state and counters, for lsphost.status and the
@@ -188,7 +192,6 @@ func (e *Extension) Completion(ctx context.Context, doc Document, offset int, tr
 func docInfo(doc Document) *abi.Document {
 	return &abi.Document{URI: doc.URI, LanguageID: doc.LanguageID, Version: doc.Version}
 }
-
 
 // call runs one request on a free instance and decodes its result. The call
 // gets its own deadline, detached from ctx: cancelling a wasm call closes the
@@ -418,7 +421,39 @@ func (e *Extension) emitLog(level abi.LogLevel, msg string) {
 	if level < abi.LogError || level > abi.LogDebug {
 		level = abi.LogInfo
 	}
+	if !e.allowLog(time.Now()) {
+		return
+	}
 	msg = strings.ToValidUTF8(msg, "\uFFFD")
+	e.deliverLog(level, msg)
+}
+
+// allowLog rate-limits an extension's log lines to maxLogLines a second, so
+// that a guest logging in a loop cannot flood the log and the editor. When a
+// new second starts after drops, it says how many lines were dropped.
+func (e *Extension) allowLog(now time.Time) bool {
+	e.mu.Lock()
+	if now.Sub(e.logWindow) >= time.Second {
+		dropped := e.logDropped
+		e.logWindow, e.logLines, e.logDropped = now, 0, 0
+		if dropped > 0 {
+			e.logLines++
+			e.mu.Unlock()
+			e.deliverLog(abi.LogWarning, fmt.Sprintf("%d log lines dropped: more than %d a second", dropped, maxLogLines))
+			e.mu.Lock()
+		}
+	}
+	ok := e.logLines < maxLogLines
+	if ok {
+		e.logLines++
+	} else {
+		e.logDropped++
+	}
+	e.mu.Unlock()
+	return ok
+}
+
+func (e *Extension) deliverLog(level abi.LogLevel, msg string) {
 	if e.host.opts.OnLog != nil {
 		e.host.opts.OnLog(e.spec.Name, level, msg)
 		return

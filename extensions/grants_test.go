@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsphost/lsphost/abi"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
@@ -192,5 +193,29 @@ func TestCooldownThenOff(t *testing.T) {
 	// Calls refused while switched off never ran, so they are not counted.
 	if h, n := ext.Health(), maxFailures*maxSwitchOffs; h.Timeouts != n || h.Calls != n || h.Failures != n {
 		t.Errorf("Health counters = %+v, want %d calls, failures and timeouts", h, n)
+	}
+}
+
+// TestLogFloodIsLimited: a guest logging in a loop is cut to maxLogLines a
+// second, and the drop itself is reported.
+func TestLogFloodIsLimited(t *testing.T) {
+	var lines []string
+	e := &Extension{spec: Spec{Name: "flood"}, host: &Host{opts: Options{OnLog: func(_ string, _ abi.LogLevel, msg string) {
+		lines = append(lines, msg)
+	}}}}
+	start := time.Now()
+	for i := range 1000 {
+		if e.allowLog(start.Add(time.Duration(i) * time.Microsecond)) {
+			e.deliverLog(abi.LogInfo, "spam")
+		}
+	}
+	if len(lines) != maxLogLines {
+		t.Fatalf("%d lines delivered in one second, want %d", len(lines), maxLogLines)
+	}
+	if !e.allowLog(start.Add(2 * time.Second)) {
+		t.Fatal("logging still refused a second later")
+	}
+	if last := lines[len(lines)-1]; last != fmt.Sprintf("%d log lines dropped: more than %d a second", 1000-maxLogLines, maxLogLines) {
+		t.Errorf("after a flood the log says %q, want the number of dropped lines", last)
 	}
 }
