@@ -29,10 +29,10 @@ const (
 	maxItems         = 10000    // diagnostics or completion items per call
 	maxStringBytes   = 16 << 10 // any one string in a result
 	maxLogLine       = 4 << 10
-	maxLogLines      = 100 // per extension per second
-	maxFailures      = 3   // consecutive failed calls before an extension is switched off
-	maxSwitchOffs    = 3   // switch-offs without a success before it stays off
-	minSetupDeadline = 5 * time.Second
+	maxLogLines      = 100              // per extension per second
+	maxFailures      = 3                // consecutive failed calls before an extension is switched off
+	maxSwitchOffs    = 3                // switch-offs without a success before it stays off
+	minSetupDeadline = 10 * time.Second // starting an instance: generous, it only stops a looping _initialize
 )
 
 // Errors a call can return besides the extension's own.
@@ -222,9 +222,11 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	err = inst.call(callCtx, req, text, &res)
 	var guestErr *GuestError
 	healthy := err == nil || errors.As(err, &guestErr)
+	if !healthy {
+		err = e.explainTrap(callCtx, err, e.spec.Timeout, inst) // before release closes inst
+	}
 	e.pool.release(inst, healthy)
 	if !healthy {
-		err = e.explain(callCtx, err)
 		e.record(err)
 		if ctx.Err() != nil {
 			// Nobody waits for this answer any more: log the failure here.
@@ -240,13 +242,43 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 }
 
 // explain turns wazero's view of a dead call into the reason a user needs.
-func (e *Extension) explain(ctx context.Context, err error) error {
+// limit is the deadline the call had.
+func (e *Extension) explain(ctx context.Context, err error, limit time.Duration) error {
 	var exit *sys.ExitError
 	if errors.As(err, &exit) && exit.ExitCode() == sys.ExitCodeDeadlineExceeded || ctx.Err() != nil {
-		return fmt.Errorf("%w after %s", ErrTimeout, e.spec.Timeout)
+		return fmt.Errorf("%w after %s", ErrTimeout, limit)
 	}
 	return err
 }
+
+// explainTrap is explain for a call that killed its instance: a Go guest
+// says why it died (stack overflow, out of memory, deadlock) only on its
+// stderr, and wazero's error is a wasm stack trace. The user gets the
+// reason; the trace stays in the wrapped error, for the debug log.
+func (e *Extension) explainTrap(ctx context.Context, err error, limit time.Duration, inst *instance) error {
+	if err = e.explain(ctx, err, limit); errors.Is(err, ErrTimeout) {
+		return err
+	}
+	inst.stderr.flush()
+	reason, _, _ := strings.Cut(err.Error(), "\n")
+	if f := inst.stderr.fatal; f != "" {
+		reason = f
+		if strings.Contains(f, "out of memory") {
+			reason += fmt.Sprintf(" (memory limit %s)", formatSize(e.spec.Memory))
+		}
+	}
+	e.host.log.Debug("extension trap", "extension", e.spec.Name, "trace", err.Error())
+	return &trapError{reason: reason, err: err}
+}
+
+// trapError is a call that killed its instance, with the reason to show.
+type trapError struct {
+	reason string
+	err    error
+}
+
+func (e *trapError) Error() string { return e.reason }
+func (e *trapError) Unwrap() error { return e.err }
 
 // record counts consecutive failures and switches the extension off when
 // they reach maxFailures. The caller logs the failure itself, with what the
@@ -289,7 +321,8 @@ func (e *Extension) record(err error) {
 
 // instantiate starts a fresh instance and sends it the initialize request.
 func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(e.spec.Timeout, minSetupDeadline))
+	limit := max(e.spec.Timeout, minSetupDeadline)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limit)
 	defer cancel()
 	stdout, stderr := e.lineWriter(abi.LogInfo), e.lineWriter(abi.LogWarning)
 	cfg := wazero.NewModuleConfig().
@@ -302,9 +335,9 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 		stderr.flush()
 		if stderr.fatal != "" {
 			// A Go guest that cannot start says why only on its stderr.
-			return nil, fmt.Errorf("start: %w: %s (memory limit %d bytes)", e.explain(ctx, err), stderr.fatal, e.spec.Memory)
+			return nil, fmt.Errorf("start: %w: %s (memory limit %d bytes)", e.explain(ctx, err, limit), stderr.fatal, e.spec.Memory)
 		}
-		return nil, fmt.Errorf("start: %w", e.explain(ctx, err))
+		return nil, fmt.Errorf("start: %w", e.explain(ctx, err, limit))
 	}
 	inst := &instance{
 		mod:     mod,
@@ -312,11 +345,12 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 		allocFn: mod.ExportedFunction(abi.ExportAlloc),
 		callFn:  mod.ExportedFunction(abi.ExportCall),
 		flushes: []func(){stdout.flush, stderr.flush},
+		stderr:  stderr,
 	}
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
 	if err != nil {
 		inst.close()
-		return nil, fmt.Errorf("%s: %w", abi.ExportVersion, e.explain(ctx, err))
+		return nil, fmt.Errorf("%s: %w", abi.ExportVersion, e.explain(ctx, err, limit))
 	}
 	if int32(v[0]) != abi.Version {
 		inst.close()
@@ -329,8 +363,15 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 	req := abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings}
 	var decl abi.InitializeResult
 	if err := inst.call(ctx, &req, nil, &decl); err != nil {
+		var guestErr *GuestError
+		if !errors.As(err, &guestErr) {
+			err = e.explainTrap(ctx, err, limit, inst)
+		}
 		inst.close()
-		return nil, fmt.Errorf("initialize: %w", e.explain(ctx, err))
+		if !strings.HasPrefix(err.Error(), abi.MethodInitialize+": ") { // the SDK names it already
+			err = fmt.Errorf("%s: %w", abi.MethodInitialize, err)
+		}
+		return nil, err
 	}
 	if err := e.adopt(decl); err != nil {
 		inst.close()
@@ -506,6 +547,7 @@ type instance struct {
 	allocFn, callFn api.Function
 	stack           [3]uint64
 	flushes         []func()
+	stderr          *lineWriter // a Go guest says there why it died
 }
 
 func (in *instance) close() {

@@ -14,12 +14,19 @@ package main
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/lsphost/lsphost/sdk"
 )
 
+// maxStack is the guest's stack limit. Go's default, 1 GB, is far above the
+// memory lsphost gives an instance, so without it unbounded recursion would
+// end in running out of memory rather than in a stack overflow.
+const maxStack = 16 << 20
+
 func init() {
+	debug.SetMaxStack(maxStack)
 	sdk.Register(sdk.Extension{
 		Name:        "hostile",
 		Init:        initialize,
@@ -72,11 +79,12 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 }
 
 // recurse never returns: each call needs its own frame, and its padding
-// makes the stack grow fast.
+// makes the frames large, so that the stack reaches its limit in few calls
+// (growing a stack costs time per frame).
 //
 //go:noinline
 func recurse(n int) int {
-	var pad [256]byte
+	var pad [16 << 10]byte
 	pad[n%len(pad)] = byte(n)
 	return recurse(n+1) + int(pad[(n+1)%len(pad)])
 }
