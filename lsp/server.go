@@ -170,6 +170,27 @@ type initializeParams struct {
 	RootPath         string                     `json:"rootPath"`
 	WorkspaceFolders []protocol.WorkspaceFolder `json:"workspaceFolders"`
 	ClientInfo       *protocol.ClientInfo       `json:"clientInfo"`
+	Capabilities     struct {
+		General struct {
+			// PositionEncodings (LSP 3.17) lists the encodings the client
+			// supports, most preferred first.
+			PositionEncodings []string `json:"positionEncodings"`
+		} `json:"general"`
+	} `json:"capabilities"`
+}
+
+// positionEncodings maps LSP's names to the text store's encodings.
+var positionEncodings = map[string]text.Encoding{"utf-8": text.UTF8, "utf-16": text.UTF16, "utf-32": text.UTF32}
+
+// negotiateEncoding picks the client's most preferred encoding that the
+// server supports (all three), or UTF-16, LSP's default.
+func negotiateEncoding(offered []string) (string, text.Encoding) {
+	for _, name := range offered {
+		if enc, ok := positionEncodings[name]; ok {
+			return name, enc
+		}
+	}
+	return "utf-16", text.UTF16
 }
 
 func (s *server) initialize(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -180,6 +201,7 @@ func (s *server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	if p.ClientInfo != nil {
 		s.log.Info("client", "name", p.ClientInfo.Name, "version", p.ClientInfo.Version)
 	}
+	encName, enc := negotiateEncoding(p.Capabilities.General.PositionEncodings)
 	folders := workspaceFolders(p)
 	ws, problems := loadWorkspace(ctx, s.host, s.opts.UserConfig, folders, s.log)
 	if len(problems) > 0 {
@@ -194,9 +216,12 @@ func (s *server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	}
 	s.mu.Lock()
 	s.workspace = ws
+	s.enc = enc // read by later requests and runs, which start after this
 	s.initialized = true
 	s.mu.Unlock()
-	return s.capabilities(ws), nil
+	result := s.capabilities(ws)
+	result.Capabilities.PositionEncoding = encName
+	return result, nil
 }
 
 // initializeResult and its parts are declared here because go.lsp.dev's
@@ -208,6 +233,7 @@ type initializeResult struct {
 }
 
 type serverCapabilities struct {
+	PositionEncoding       string                            `json:"positionEncoding"`
 	TextDocumentSync       *protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
 	CompletionProvider     *completionOptions                `json:"completionProvider,omitempty"`
 	ExecuteCommandProvider *protocol.ExecuteCommandOptions   `json:"executeCommandProvider,omitempty"`

@@ -105,3 +105,63 @@ func TestStatusCommand(t *testing.T) {
 		t.Errorf("unknown command = %+v, want InvalidParams", r)
 	}
 }
+
+// TestPositionEncodings: the server takes the client's most preferred
+// encoding it supports, says so, and then speaks it for edits, diagnostics
+// and completion, here on a line with an emoji and CJK before a marker.
+func TestPositionEncodings(t *testing.T) {
+	line := "😀 漢字 TODO: x" // TODO starts at byte 12, UTF-16 unit 6, code point 5
+	tests := []struct {
+		offered []string
+		want    string
+		todoCol int
+	}{
+		{nil, "utf-16", 6},
+		{[]string{"utf-32", "utf-16"}, "utf-32", 5},
+		{[]string{"utf-8"}, "utf-8", 12},
+		{[]string{"latin-1", "utf-16"}, "utf-16", 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			root := t.TempDir()
+			config := fmt.Sprintf("[extensions.todo]\nwasm = %q\n", wasmbuild.Example(t, "todo"))
+			os.WriteFile(filepath.Join(root, ConfigFile), []byte(config), 0o644)
+			c := startServer(t, Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)})
+			r := c.call("initialize", map[string]any{"processId": nil, "rootUri": fileURI(root),
+				"capabilities": map[string]any{"general": map[string]any{"positionEncodings": tt.offered}}})
+			var res struct {
+				Capabilities struct{ PositionEncoding string }
+			}
+			if r.Error != nil || json.Unmarshal(r.Result, &res) != nil || res.Capabilities.PositionEncoding != tt.want {
+				t.Fatalf("initialize offering %v: %+v, want positionEncoding %q", tt.offered, r, tt.want)
+			}
+			c.notify("initialized", map[string]any{})
+			uri := fileURI(filepath.Join(root, "a.txt"))
+			c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "plaintext", "version": 0, "text": "x\n"}})
+			// Insert the line at 0:1 (after "x"), then read the marker's column.
+			c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 1},
+				"contentChanges": []any{map[string]any{"range": map[string]any{"start": map[string]int{"line": 0, "character": 1}, "end": map[string]int{"line": 0, "character": 1}}, "text": "\n" + line}}})
+			var diag struct {
+				Version     int
+				Diagnostics []struct {
+					Range struct{ Start, End struct{ Line, Character int } }
+				}
+			}
+			c.waitFor("diagnostics of version 1", func() bool {
+				for i := len(c.notes) - 1; i >= 0; i-- {
+					if c.notes[i].Method == "textDocument/publishDiagnostics" {
+						json.Unmarshal(c.notes[i].Params, &diag)
+						return diag.Version == 1
+					}
+				}
+				return false
+			})
+			if len(diag.Diagnostics) != 1 {
+				t.Fatalf("diagnostics = %+v, want one", diag.Diagnostics)
+			}
+			if r := diag.Diagnostics[0].Range; r.Start.Line != 1 || r.Start.Character != tt.todoCol || r.End.Character != tt.todoCol+4 {
+				t.Errorf("TODO at %+v in %s, want line 1, characters %d-%d", r, tt.want, tt.todoCol, tt.todoCol+4)
+			}
+		})
+	}
+}
