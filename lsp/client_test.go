@@ -7,11 +7,15 @@ import (
 	"fmt"
 	"io"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
 // waitTimeout bounds every wait of the fake editor. Waits end as soon as
@@ -39,6 +43,23 @@ func startServer(t testing.TB, opts Options) *client {
 	return startWith(t, func(in io.Reader, out io.Writer) int {
 		return Serve(context.Background(), in, out, opts)
 	})
+}
+
+// testOptions are the options test servers use: the tests' compilation
+// cache and the test log.
+func testOptions(t testing.TB) Options {
+	return Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)}
+}
+
+// workspaceWith makes a workspace folder whose .lsphost.toml is config and
+// returns its path.
+func workspaceWith(t testing.TB, config string) string {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, ConfigFile), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 // startWith runs serve over pipes and returns a client talking to it.

@@ -3,7 +3,6 @@ package lsp
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,12 +14,8 @@ import (
 // published must never go back to an older version, the last publish must
 // match the final text, and runs must be coalesced rather than one per edit.
 func TestEditStormCoalesces(t *testing.T) {
-	root := t.TempDir()
-	config := fmt.Sprintf("[extensions.todo]\nwasm = %q\n", wasmbuild.Example(t, "todo"))
-	if err := os.WriteFile(filepath.Join(root, ConfigFile), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := startServer(t, Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)})
+	root := workspaceWith(t, fmt.Sprintf("[extensions.todo]\nwasm = %q\n", wasmbuild.Example(t, "todo")))
+	c := startServer(t, testOptions(t))
 	c.initialize(root)
 	uri := fileURI(filepath.Join(root, "storm.txt"))
 	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{

@@ -141,7 +141,7 @@ func runScenario(t *testing.T, file string) {
 	root := t.TempDir()
 	// Paths and digests that vary between runs are shown by name.
 	masks := map[string]string{root: "$WORK"}
-	opts := Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)}
+	opts := testOptions(t)
 	for _, name := range a.names {
 		if name == "script" || name == "want" {
 			continue

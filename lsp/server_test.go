@@ -3,7 +3,6 @@ package lsp
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,12 +24,8 @@ func TestCapabilitiesFollowExtensions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := t.TempDir()
-			config := fmt.Sprintf("[extensions.x]\nwasm = %q\n", wasmbuild.Example(t, tt.example))
-			if err := os.WriteFile(filepath.Join(root, ConfigFile), []byte(config), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			c := startServer(t, Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)})
+			root := workspaceWith(t, fmt.Sprintf("[extensions.x]\nwasm = %q\n", wasmbuild.Example(t, tt.example)))
+			c := startServer(t, testOptions(t))
 			var result struct {
 				Capabilities struct {
 					TextDocumentSync struct {
@@ -62,13 +57,9 @@ func TestCapabilitiesFollowExtensions(t *testing.T) {
 // TestStatusCommand checks lsphost.status: each extension's health, with a
 // looping extension beside a healthy one.
 func TestStatusCommand(t *testing.T) {
-	root := t.TempDir()
-	config := fmt.Sprintf("[extensions.todo]\nwasm = %q\n[extensions.loop]\nwasm = %q\ntimeout = \"50ms\"\n",
-		wasmbuild.Example(t, "todo"), wasmbuild.Build(t, "testdata/guests/loop"))
-	if err := os.WriteFile(filepath.Join(root, ConfigFile), []byte(config), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := startServer(t, Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)})
+	root := workspaceWith(t, fmt.Sprintf("[extensions.todo]\nwasm = %q\n[extensions.loop]\nwasm = %q\ntimeout = \"50ms\"\n",
+		wasmbuild.Example(t, "todo"), wasmbuild.Build(t, "testdata/guests/loop")))
+	c := startServer(t, testOptions(t))
 	c.initialize(root)
 	uri := fileURI(filepath.Join(root, "a.txt"))
 	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "plaintext", "version": 0, "text": "TODO"}})
@@ -123,10 +114,8 @@ func TestPositionEncodings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
-			root := t.TempDir()
-			config := fmt.Sprintf("[extensions.todo]\nwasm = %q\n", wasmbuild.Example(t, "todo"))
-			os.WriteFile(filepath.Join(root, ConfigFile), []byte(config), 0o644)
-			c := startServer(t, Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: testLogger(t)})
+			root := workspaceWith(t, fmt.Sprintf("[extensions.todo]\nwasm = %q\n", wasmbuild.Example(t, "todo")))
+			c := startServer(t, testOptions(t))
 			r := c.call("initialize", map[string]any{"processId": nil, "rootUri": fileURI(root),
 				"capabilities": map[string]any{"general": map[string]any{"positionEncodings": tt.offered}}})
 			var res struct {
