@@ -221,20 +221,21 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	var res T
 	err = inst.call(callCtx, req, text, &res)
 	var guestErr *GuestError
-	healthy := err == nil || errors.As(err, &guestErr)
-	if !healthy {
-		err = e.explainTrap(callCtx, err, e.spec.Timeout, inst) // before release closes inst
-	}
-	e.pool.release(inst, healthy)
-	if !healthy {
+	if err != nil && !errors.As(err, &guestErr) {
+		// The instance is broken: explain why while it can still tell,
+		// then replace it.
+		err = e.explainTrap(callCtx, err, e.spec.Timeout, inst)
+		e.pool.release(inst, false)
 		e.record(err)
 		if ctx.Err() != nil {
 			// Nobody waits for this answer any more: log the failure here.
 			e.host.log.Warn("extension call failed after its request was cancelled", "extension", e.spec.Name, "method", req.Method, "err", err)
 		}
-	} else {
-		e.record(nil)
+		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
 	}
+	// An error the extension reported itself is an answer, not a failure.
+	e.pool.release(inst, true)
+	e.record(nil)
 	if err != nil {
 		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
 	}
