@@ -38,7 +38,7 @@ func (s *server) scheduleDiagnostics(d *document) {
 func (s *server) runDiagnostics(snap snapshot) {
 	defer s.docs.runs.Done()
 	for {
-		diags := s.computeDiagnostics(snap)
+		diags, _ := s.computeDiagnostics(snap) // failures are logged
 		s.docs.mu.Lock()
 		d := snap.doc
 		if s.docs.m[d.uri] == d && d.text == snap.text {
@@ -68,8 +68,9 @@ func (s *server) publish(d *document, version int32, diags []protocol.Diagnostic
 }
 
 // computeDiagnostics asks every applicable extension in parallel and merges
-// their answers. A failing extension's part is left out.
-func (s *server) computeDiagnostics(snap snapshot) []protocol.Diagnostic {
+// their answers. A failing extension's part is left out; its error is logged
+// and returned.
+func (s *server) computeDiagnostics(snap snapshot) ([]protocol.Diagnostic, []error) {
 	ws := s.currentWorkspace()
 	exts := ws.extensionsFor(snap.uri, snap.languageID, abi.FeatureDiagnostics)
 	doc := extensions.Document{URI: string(snap.uri), LanguageID: snap.languageID, Version: snap.version, Text: snap.text}
@@ -77,9 +78,11 @@ func (s *server) computeDiagnostics(snap snapshot) []protocol.Diagnostic {
 		return ext.Diagnostics(ctx, doc)
 	})
 	var out []protocol.Diagnostic
+	var errs []error
 	for _, r := range results {
 		if r.err != nil {
 			s.log.Warn("diagnostics failed", "extension", r.ext.Name(), "uri", snap.uri, "err", r.err)
+			errs = append(errs, r.err)
 			continue
 		}
 		for _, d := range r.value {
@@ -92,7 +95,7 @@ func (s *server) computeDiagnostics(snap snapshot) []protocol.Diagnostic {
 			})
 		}
 	}
-	return mergeDiagnostics(out)
+	return mergeDiagnostics(out), errs
 }
 
 func codeOrNil(code string) any {

@@ -20,10 +20,11 @@ import (
 const usage = `lsphost is a language server that runs WebAssembly extensions.
 
 Usage:
-  lsphost [serve] [flags]   serve LSP over stdin/stdout (the default)
-  lsphost version           print the version
+  lsphost [serve] [flags]          serve LSP over stdin/stdout (the default)
+  lsphost check [flags] [PATH...]  run the extensions over files, as in CI
+  lsphost version                  print the version
 
-Serve flags:
+Run "lsphost COMMAND -help" for a command's flags.
 `
 
 func main() {
@@ -35,11 +36,12 @@ func main() {
 	switch cmd {
 	case "serve":
 		os.Exit(serve(args))
+	case "check":
+		os.Exit(check(args))
 	case "version":
 		fmt.Println("lsphost", version())
-	case "help":
+	case "help", "-h", "-help", "--help":
 		fmt.Print(usage)
-		serveFlags(new(serveOptions)).PrintDefaults()
 	default:
 		fmt.Fprintf(os.Stderr, "lsphost: unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
@@ -52,7 +54,10 @@ type serveOptions struct {
 
 func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), usage); fs.PrintDefaults() }
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: lsphost [serve] [flags]\n\nServes LSP over stdin/stdout.\n\n")
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&o.config, "config", defaultUserConfig(), "user configuration `file`")
 	fs.StringVar(&o.logFile, "log-file", "", "also write the log to `file`")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn or error")
@@ -90,10 +95,7 @@ func serve(args []string) int {
 	out := os.Stdout
 	os.Stdout = os.Stderr
 
-	cacheDir := ""
-	if dir, err := os.UserCacheDir(); err == nil {
-		cacheDir = filepath.Join(dir, "lsphost")
-	}
+	cacheDir := defaultCacheDir()
 	logger.Info("lsphost starting", "version", version(), "config", o.config, "cache", cacheDir)
 	go func() {
 		// Some clients (Vim's ALE) stop a server with SIGTERM instead of
@@ -109,6 +111,70 @@ func serve(args []string) int {
 		Logger:     logger,
 		Version:    version(),
 	})
+}
+
+// defaultCacheDir is $XDG_CACHE_HOME/lsphost, or ~/.cache/lsphost.
+func defaultCacheDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "lsphost")
+	}
+	return ""
+}
+
+// check runs lsphost check: exit 0 when clean, 1 with findings at or above
+// -fail-on, 2 on configuration or extension errors.
+func check(args []string) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: lsphost check [flags] [PATH...]
+
+Runs the workspace's extensions over the files under each PATH (default: the
+current folder, whose .lsphost.toml applies) and prints their diagnostics.
+Exit status: 0 clean, 1 findings at or above -fail-on, 2 configuration or
+extension errors.
+
+`)
+		fs.PrintDefaults()
+	}
+	config := fs.String("config", defaultUserConfig(), "user configuration `file`")
+	format := fs.String("format", lsp.FormatText, "output `format`: text, json or sarif")
+	failOn := fs.String("fail-on", "error", "lowest `severity` that fails: error, warning, information, hint or none")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	threshold := lsp.SeverityRank(*failOn)
+	if threshold == 0 && *failOn != "none" {
+		fmt.Fprintf(os.Stderr, "lsphost check: -fail-on %q: want error, warning, information, hint or none\n", *failOn)
+		return 2
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	root, _ := os.Getwd()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	findings, problems := lsp.Check(context.Background(), lsp.CheckOptions{
+		Root: root, UserConfig: *config, CacheDir: defaultCacheDir(), Logger: logger,
+	}, paths)
+	if err := lsp.WriteFindings(os.Stdout, *format, version(), findings); err != nil {
+		fmt.Fprintf(os.Stderr, "lsphost check: %v\n", err)
+		return 2
+	}
+	for _, err := range problems {
+		fmt.Fprintf(os.Stderr, "lsphost check: %v\n", err)
+	}
+	if len(problems) > 0 {
+		return 2
+	}
+	for _, f := range findings {
+		if threshold > 0 && lsp.SeverityRank(f.Severity) <= threshold {
+			return 1
+		}
+	}
+	return 0
 }
 
 // defaultUserConfig is $XDG_CONFIG_HOME/lsphost/config.toml, or
