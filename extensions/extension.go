@@ -265,7 +265,7 @@ func (e *Extension) explainTrap(ctx context.Context, err error, limit time.Durat
 	if f := inst.stderr.fatal; f != "" {
 		reason = f
 		if strings.Contains(f, "out of memory") {
-			reason += fmt.Sprintf(" (memory limit %s)", formatSize(e.spec.Memory))
+			reason += fmt.Sprintf(" (memory limit %s)", FormatSize(e.spec.Memory))
 		}
 	}
 	e.host.log.Debug("extension trap", "extension", e.spec.Name, "trace", err.Error())

@@ -13,7 +13,21 @@ import (
 type Pin struct {
 	Spec   Spec
 	Actual string // digest of the .wasm file, "" if it cannot be read
+	Size   int64  // of the .wasm file
 	Err    error  // why the file cannot be read
+}
+
+// PinOf reads spec's module and reports its pin.
+func PinOf(spec Spec) Pin {
+	p := Pin{Spec: spec}
+	data, err := os.ReadFile(spec.Wasm)
+	if err != nil {
+		p.Err = err
+		return p
+	}
+	sum := sha256.Sum256(data)
+	p.Actual, p.Size = hex.EncodeToString(sum[:]), int64(len(data))
+	return p
 }
 
 // State is "ok", "missing" (no pin), "stale" (the pin does not match the
@@ -36,15 +50,7 @@ func Pins(path string) ([]Pin, []error) {
 	specs, errs := LoadConfig(path)
 	pins := make([]Pin, 0, len(specs))
 	for _, s := range specs {
-		p := Pin{Spec: s}
-		data, err := os.ReadFile(s.Wasm)
-		if err != nil {
-			p.Err = err
-		} else {
-			sum := sha256.Sum256(data)
-			p.Actual = hex.EncodeToString(sum[:])
-		}
-		pins = append(pins, p)
+		pins = append(pins, PinOf(s))
 	}
 	return pins, errs
 }

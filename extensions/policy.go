@@ -148,7 +148,7 @@ func (p Policy) Apply(spec Spec) (Spec, bool, []error) {
 	}
 	var errs []error
 	if spec.Memory > p.MaxMemory {
-		errs = append(errs, refuse(".memory", "max_memory", "%s is above the user policy's %s, which is used instead", formatSize(spec.Memory), formatSize(p.MaxMemory)))
+		errs = append(errs, refuse(".memory", "max_memory", "%s is above the user policy's %s, which is used instead", FormatSize(spec.Memory), FormatSize(p.MaxMemory)))
 		spec.Memory = p.MaxMemory
 	}
 	if spec.Timeout > p.MaxTimeout {
@@ -164,8 +164,8 @@ func (p Policy) Apply(spec Spec) (Spec, bool, []error) {
 	return spec, true, errs
 }
 
-// formatSize writes a byte count the way configurations spell it.
-func formatSize(n uint64) string {
+// FormatSize writes a byte count the way configurations spell it: "64MiB".
+func FormatSize(n uint64) string {
 	for _, u := range []struct {
 		name string
 		size uint64

@@ -1,0 +1,130 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/lsphost/lsphost/extensions"
+)
+
+// Diagnosis is what lsphost doctor finds: the configuration as resolved,
+// each extension's state, and every problem with what to do about it.
+type Diagnosis struct {
+	UserConfig      string               `json:"userConfig"`
+	UserConfigFound bool                 `json:"userConfigFound"`
+	Workspace       string               `json:"workspace"`
+	WorkspaceFound  bool                 `json:"workspaceFound"`
+	Policy          extensions.Policy    `json:"policy"`
+	PolicyFound     bool                 `json:"policyFound"`
+	Extensions      []ExtensionDiagnosis `json:"extensions"`
+	Problems        []string             `json:"problems"`
+}
+
+// ExtensionDiagnosis is one configured extension as lsphost would run it.
+type ExtensionDiagnosis struct {
+	Name      string        `json:"name"`
+	From      string        `json:"from"` // file:line that declares it
+	Wasm      string        `json:"wasm"`
+	Size      int64         `json:"size"`
+	SHA256    string        `json:"sha256,omitempty"`
+	Pin       string        `json:"pin"` // ok, missing, stale, unreadable
+	Enabled   bool          `json:"enabled"`
+	Loaded    bool          `json:"loaded"`
+	LoadTime  time.Duration `json:"loadTime"`
+	Features  []string      `json:"features,omitempty"`
+	Languages []string      `json:"languages"` // empty: every document
+	Files     []string      `json:"files,omitempty"`
+	Timeout   time.Duration `json:"timeout"`
+	Memory    uint64        `json:"memory"`
+	Grants    []string      `json:"grants"`
+	Refused   []string      `json:"refused,omitempty"` // what the user policy refused
+	Error     string        `json:"error,omitempty"`
+}
+
+// Doctor resolves the configuration for the workspace at opts.Root and
+// loads every enabled extension once, reporting what it finds.
+func Doctor(ctx context.Context, opts CheckOptions) Diagnosis {
+	root, _ := filepath.Abs(opts.Root)
+	d := Diagnosis{UserConfig: opts.UserConfig, Workspace: filepath.Join(root, ConfigFile), Problems: []string{}}
+	_, err := os.Stat(d.UserConfig)
+	d.UserConfigFound = err == nil
+	_, err = os.Stat(d.Workspace)
+	d.WorkspaceFound = err == nil
+	problem := func(err error) { d.Problems = append(d.Problems, err.Error()) }
+
+	user, errs := extensions.LoadConfig(d.UserConfig)
+	for _, err := range errs {
+		problem(err)
+	}
+	d.Policy, d.PolicyFound, errs = extensions.LoadPolicy(d.UserConfig)
+	for _, err := range errs {
+		problem(err)
+	}
+	workspace, errs := extensions.LoadConfig(d.Workspace)
+	for _, err := range errs {
+		problem(err)
+	}
+	if _, found, _ := extensions.LoadPolicy(d.Workspace); found {
+		problem(&extensions.ConfigError{File: d.Workspace, Key: "policy", Err: errors.New("ignored: a workspace cannot set policy; move it to the user configuration")})
+	}
+	refused := map[string][]string{}
+	var allowed []extensions.Spec
+	for _, spec := range workspace {
+		narrowed, load, errs := d.Policy.Apply(spec)
+		for _, err := range errs {
+			refused[spec.Name] = append(refused[spec.Name], err.Error())
+			problem(err)
+		}
+		if load {
+			allowed = append(allowed, narrowed)
+		} else {
+			d.Extensions = append(d.Extensions, describe(spec, refused[spec.Name]))
+		}
+	}
+
+	host := extensions.NewHost(extensions.Options{CacheDir: opts.CacheDir, Logger: opts.Logger})
+	defer host.Close(ctx)
+	for _, spec := range extensions.Merge(user, allowed) {
+		e := describe(spec, refused[spec.Name])
+		if spec.Enabled {
+			start := time.Now()
+			ext, err := host.Load(ctx, spec)
+			e.LoadTime = time.Since(start).Round(time.Millisecond)
+			if err != nil {
+				e.Error = err.Error()
+				problem(&extensions.ConfigError{File: spec.File, Line: spec.Line, Key: "extensions." + spec.Name, Err: err})
+			} else {
+				e.Loaded = true
+				decl := ext.Declaration()
+				e.Features = decl.Features
+				if spec.Languages == nil {
+					e.Languages = decl.Languages
+				}
+				ext.Close(ctx)
+			}
+		}
+		d.Extensions = append(d.Extensions, e)
+	}
+	return d
+}
+
+func describe(spec extensions.Spec, refused []string) ExtensionDiagnosis {
+	e := ExtensionDiagnosis{
+		Name: spec.Name, From: spec.File + ":" + strconv.Itoa(spec.Line), Wasm: spec.Wasm, Enabled: spec.Enabled,
+		Languages: spec.Languages, Files: spec.Files, Timeout: spec.Timeout, Memory: spec.Memory,
+		Grants: spec.Grants.Kinds(), Refused: refused,
+	}
+	if e.Languages == nil {
+		e.Languages = []string{}
+	}
+	if e.Grants == nil {
+		e.Grants = []string{}
+	}
+	pin := extensions.PinOf(spec)
+	e.Pin, e.SHA256, e.Size = pin.State(), pin.Actual, pin.Size
+	return e
+}
