@@ -27,6 +27,9 @@ type CheckOptions struct {
 	UserConfig string
 	CacheDir   string
 	Logger     *slog.Logger
+	// Progress, if set, is called as files are found and checked, from
+	// several goroutines but never concurrently.
+	Progress func(checked, found int)
 }
 
 // Finding is one diagnostic of lsphost check. Lines and columns count from
@@ -61,6 +64,16 @@ func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, [
 	defer ws.close(ctx)
 	s.workspace = ws
 
+	var mu sync.Mutex // guards findings, problems and the progress counts
+	checked, found := 0, 0
+	progress := func(dChecked, dFound int) {
+		mu.Lock()
+		defer mu.Unlock()
+		checked, found = checked+dChecked, found+dFound
+		if opts.Progress != nil {
+			opts.Progress(checked, found)
+		}
+	}
 	files := make(chan string)
 	var walkErrs []error
 	go func() {
@@ -69,13 +82,12 @@ func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, [
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(root, p)
 			}
-			if err := walkFiles(p, files); err != nil {
+			if err := walkFiles(p, func(path string) { progress(0, 1); files <- path }); err != nil {
 				walkErrs = append(walkErrs, err)
 			}
 		}
 	}()
 
-	var mu sync.Mutex
 	var findings []Finding
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -88,6 +100,7 @@ func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, [
 				findings = append(findings, got...)
 				problems = append(problems, errs...)
 				mu.Unlock()
+				progress(1, 0)
 			}
 		}()
 	}
@@ -108,7 +121,7 @@ func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, [
 
 // walkFiles sends every regular file under path, skipping hidden files and
 // folders (.git, .lsphost.toml and the like) and node_modules.
-func walkFiles(path string, files chan<- string) error {
+func walkFiles(path string, send func(string)) error {
 	return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -121,7 +134,7 @@ func walkFiles(path string, files chan<- string) error {
 			return nil
 		}
 		if d.Type().IsRegular() && !hidden {
-			files <- p
+			send(p)
 		}
 		return nil
 	})

@@ -164,9 +164,15 @@ extension errors.
 	}
 	root, _ := os.Getwd()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	findings, problems := lsp.Check(context.Background(), lsp.CheckOptions{
-		Root: root, UserConfig: *config, CacheDir: defaultCacheDir(), Logger: logger,
-	}, paths)
+	opts := lsp.CheckOptions{Root: root, UserConfig: *config, CacheDir: defaultCacheDir(), Logger: logger}
+	if info, err := os.Stderr.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
+		// A progress line on a terminal only: logs and CI output stay clean.
+		opts.Progress = func(checked, found int) { fmt.Fprintf(os.Stderr, "\rchecked %d of %d files", checked, found) }
+	}
+	findings, problems := lsp.Check(context.Background(), opts, paths)
+	if opts.Progress != nil {
+		fmt.Fprint(os.Stderr, "\r\033[K") // erase the progress line
+	}
 	if err := lsp.WriteFindings(os.Stdout, *format, version(), findings); err != nil {
 		fmt.Fprintf(os.Stderr, "lsphost check: %v\n", err)
 		return 2
