@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -95,11 +96,11 @@ func ParseConfig(path string, data []byte) ([]Spec, []error) {
 	}
 	p := parser{path: path, dir: filepath.Dir(path), md: &md}
 	for _, key := range sortedKeys(top) {
-		if key == "policy" {
-			continue // read by LoadPolicy, from the user configuration only
+		if key == "policy" || key == "languages" {
+			continue // read by LoadPolicy and LoadLanguages
 		}
 		if key != "extensions" {
-			p.fail(top[key], key, errors.New("unknown key (known: extensions, policy)"))
+			p.fail(top[key], key, errors.New("unknown key (known: extensions, languages, policy)"))
 			continue
 		}
 		var entries map[string]toml.Primitive
@@ -349,4 +350,51 @@ func (s Spec) Key() string {
 		langs = fmt.Sprintf("%q", s.Languages)
 	}
 	return fmt.Sprintf("%q %q %q %s %q %s %d %s %+v", s.Name, s.Wasm, s.SHA256, langs, s.Files, s.Timeout, s.Memory, s.Settings, s.Grants)
+}
+
+// Language is one entry of a configuration's [languages] table: files whose
+// name matches Pattern (path.Match syntax, e.g. "*.mdx" or "Jenkinsfile")
+// get languageId ID where no editor says what they are (lsphost check).
+type Language struct {
+	Pattern, ID string
+}
+
+// LoadLanguages reads the [languages] table of the configuration file.
+func LoadLanguages(file string) ([]Language, []error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil // LoadConfig reports unreadable files
+	}
+	var top map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &top)
+	if err != nil {
+		return nil, nil // and syntax errors
+	}
+	prim, ok := top["languages"]
+	if !ok {
+		return nil, nil
+	}
+	p := parser{path: file, md: &md}
+	var fields map[string]toml.Primitive
+	if err := p.decodeTable(prim, &fields); err != nil {
+		p.fail(prim, "languages", errors.New(`must be a table of file name patterns, e.g. "*.mdx" = "markdown"`))
+		return nil, p.errs
+	}
+	var langs []Language
+	for _, pattern := range sortedKeys(fields) {
+		var id string
+		err := p.md.PrimitiveDecode(fields[pattern], &id)
+		if _, matchErr := path.Match(pattern, ""); err == nil && matchErr != nil {
+			err = fmt.Errorf("pattern %q: %w", pattern, matchErr)
+		}
+		if err == nil && id == "" {
+			err = errors.New("the languageId must not be empty")
+		}
+		if err != nil {
+			p.fail(fields[pattern], "languages."+pattern, err)
+			continue
+		}
+		langs = append(langs, Language{Pattern: pattern, ID: id})
+	}
+	return langs, p.errs
 }

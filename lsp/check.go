@@ -16,6 +16,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/lsphost/lsphost/abi"
+	"github.com/lsphost/lsphost/extensions"
 	"github.com/lsphost/lsphost/lsp/text"
 )
 
@@ -63,6 +64,13 @@ func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, [
 	ws, problems := loadWorkspace(ctx, s.host, opts.UserConfig, []string{root}, s.log)
 	defer ws.close(ctx)
 	s.workspace = ws
+	// Workspace entries first: they win over the user's.
+	var langs []extensions.Language
+	for _, file := range []string{filepath.Join(root, ConfigFile), opts.UserConfig} {
+		l, errs := extensions.LoadLanguages(file)
+		langs = append(langs, l...)
+		problems = append(problems, errs...)
+	}
 
 	var mu sync.Mutex // guards findings, problems and the progress counts
 	checked, found := 0, 0
@@ -95,7 +103,7 @@ func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, [
 		go func() {
 			defer wg.Done()
 			for path := range files {
-				got, errs := s.checkFile(root, path)
+				got, errs := s.checkFile(root, path, LanguageID(path, langs))
 				mu.Lock()
 				findings = append(findings, got...)
 				problems = append(problems, errs...)
@@ -141,9 +149,8 @@ func walkFiles(path string, send func(string)) error {
 }
 
 // checkFile diagnoses one file with the extensions that apply to it.
-func (s *server) checkFile(root, path string) ([]Finding, []error) {
+func (s *server) checkFile(root, path, lang string) ([]Finding, []error) {
 	u := protocol.DocumentURI(uri.File(path))
-	lang := LanguageID(path)
 	if len(s.workspace.extensionsFor(u, lang, abi.FeatureDiagnostics)) == 0 {
 		return nil, nil
 	}
@@ -205,9 +212,15 @@ var languageIDs = map[string]string{
 	".zig": "zig", ".wat": "wat",
 }
 
-// LanguageID is the languageId lsphost check gives a file: by extension
-// (see languageIDs), "gitcommit" for COMMIT_EDITMSG, else "plaintext".
-func LanguageID(path string) string {
+// LanguageID is the languageId lsphost check gives a file: the first
+// override whose pattern matches its name, else by extension (see
+// languageIDs), "gitcommit" for COMMIT_EDITMSG, else "plaintext".
+func LanguageID(path string, overrides []extensions.Language) string {
+	for _, l := range overrides {
+		if ok, _ := filepath.Match(l.Pattern, filepath.Base(path)); ok {
+			return l.ID
+		}
+	}
 	if filepath.Base(path) == "COMMIT_EDITMSG" {
 		return "gitcommit"
 	}

@@ -46,17 +46,18 @@ func checkWorkspace(t *testing.T, config string, files map[string]string) string
 }
 
 func TestCheck(t *testing.T) {
-	config := fmt.Sprintf("[extensions.todo]\nwasm = %q\nlanguages = [\"go\", \"markdown\"]\n", wasmbuild.Example(t, "todo"))
+	config := fmt.Sprintf("[languages]\n\"*.mdx\" = \"markdown\"\n\n[extensions.todo]\nwasm = %q\nlanguages = [\"go\", \"markdown\"]\n", wasmbuild.Example(t, "todo"))
 	root := checkWorkspace(t, config, map[string]string{
 		"main.go":             "package main\n\n// FIXME: crashes\n",
 		"docs/notes.md":       "# Notes\n😀 TODO: emoji first\n",
+		"docs/page.mdx":       "XXX: mdx counts as markdown here\n",
 		"ignored.txt":         "TODO: plaintext is not configured\n",
 		".hidden/a.go":        "// TODO: hidden\n",
 		"node_modules/x/a.go": "// TODO: vendored\n",
 	})
 
 	out, stderr, code := runCheck(t, root)
-	want := "docs/notes.md:2:4: information: TODO: emoji first [todo]\nmain.go:3:4: warning: FIXME: crashes [todo]\n"
+	want := "docs/notes.md:2:4: information: TODO: emoji first [todo]\ndocs/page.mdx:1:1: warning: XXX: mdx counts as markdown here [todo]\nmain.go:3:4: warning: FIXME: crashes [todo]\n"
 	if out != want || code != 0 {
 		t.Errorf("check = %q (exit %d, stderr %q), want %q and exit 0: nothing at error level", out, code, stderr, want)
 	}
@@ -77,8 +78,8 @@ func TestCheck(t *testing.T) {
 		Path, Severity, Message, Extension string
 		Line, Column, EndLine, EndColumn   int
 	}
-	if err := json.Unmarshal([]byte(out), &findings); err != nil || len(findings) != 2 {
-		t.Fatalf("check --format json = %s (%v), want 2 findings", out, err)
+	if err := json.Unmarshal([]byte(out), &findings); err != nil || len(findings) != 3 {
+		t.Fatalf("check --format json = %s (%v), want 3 findings", out, err)
 	}
 	if f := findings[0]; f.Path != "docs/notes.md" || f.Line != 2 || f.Column != 4 || f.EndColumn != 8 || f.Severity != "information" || f.Extension != "todo" {
 		t.Errorf("first JSON finding = %+v", f)
@@ -102,10 +103,10 @@ func TestCheck(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 2 {
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) != 3 {
 		t.Fatalf("check --format sarif = %s (%v)", out, err)
 	}
-	r := sarif.Runs[0].Results[1]
+	r := sarif.Runs[0].Results[2]
 	loc := r.Locations[0].PhysicalLocation
 	if sarif.Runs[0].Tool.Driver.Name != "lsphost" || r.RuleID != "todo" || r.Level != "warning" || loc.ArtifactLocation.URI != "main.go" || loc.Region.StartLine != 3 || loc.Region.StartColumn != 4 {
 		t.Errorf("SARIF result = %+v", r)
