@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/lsphost/lsphost/extensions"
+	"github.com/lsphost/lsphost/internal/scaffold"
 	"github.com/lsphost/lsphost/lsp"
 )
 
@@ -26,6 +27,7 @@ Usage:
   lsphost check [flags] [PATH...]  run the extensions over files, as in CI
   lsphost pin [-check]             pin each extension's sha256 in its config
   lsphost doctor [-json]           explain the configuration and every problem
+  lsphost new [flags] NAME         scaffold a new extension in Go
   lsphost version                  print the version
 
 Run "lsphost COMMAND -help" for a command's flags.
@@ -46,6 +48,8 @@ func main() {
 		os.Exit(pin(args))
 	case "doctor":
 		os.Exit(doctor(args))
+	case "new":
+		os.Exit(newExtension(args))
 	case "version":
 		fmt.Println("lsphost", version())
 	case "help", "-h", "-help", "--help":
@@ -347,6 +351,48 @@ func printDiagnosis(w io.Writer, d lsp.Diagnosis) {
 	for _, p := range d.Problems {
 		fmt.Fprintf(w, "  %s\n", p)
 	}
+}
+
+// newExtension runs lsphost new: a ready-to-build extension in Go.
+func newExtension(args []string) int {
+	fs := flag.NewFlagSet("new", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: lsphost new [flags] NAME
+
+Writes a new extension in Go: a module with a diagnostics and a completion
+handler, their test, a Makefile that builds NAME.wasm, and the configuration
+that loads it. Then: cd NAME && make test && make.
+
+`)
+		fs.PrintDefaults()
+	}
+	dir := fs.String("dir", "", "`folder` to create (default: NAME)")
+	module := fs.String("module", "", "Go module `path` (default: example.com/NAME)")
+	sdk := fs.String("sdk", "", "`path` of a local lsphost checkout to build against")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	name := fs.Arg(0)
+	if *dir == "" {
+		*dir = name
+	}
+	written, err := scaffold.Write(scaffold.Options{Name: name, Dir: *dir, Module: *module, Version: version(), SDK: *sdk})
+	for _, path := range written {
+		fmt.Println("wrote", path)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lsphost new: %v\n", err)
+		return 1
+	}
+	fmt.Printf("\nnext: cd %s && go mod tidy && make test && make\n", *dir)
+	return 0
 }
 
 // defaultUserConfig is $XDG_CONFIG_HOME/lsphost/config.toml, or
