@@ -60,6 +60,7 @@ type conn struct {
 	wake    *sync.Cond
 
 	requests sync.WaitGroup // in-flight requests
+	async    sync.WaitGroup // in-flight requests that run concurrently
 	writer   sync.WaitGroup // the writer goroutine
 }
 
@@ -225,10 +226,19 @@ func (c *conn) dispatch(ctx context.Context, h handler, body []byte) (stop bool)
 	if h.sync(m.Method) {
 		run()
 	} else {
-		go run()
+		c.async.Add(1)
+		go func() {
+			defer c.async.Done()
+			run()
+		}()
 	}
 	return false
 }
+
+// drain waits until every concurrent request has been answered. A sync
+// request calls it (shutdown): no new request starts meanwhile, since the
+// reader is the caller.
+func (c *conn) drain() { c.async.Wait() }
 
 func (c *conn) runRequest(ctx context.Context, h handler, method string, params json.RawMessage) (result any, err error) {
 	defer func() {

@@ -119,6 +119,9 @@ func (s *server) request(ctx context.Context, method string, params json.RawMess
 	}
 	switch method {
 	case protocol.MethodShutdown:
+		// Answer what is in flight before saying yes: after exit it
+		// would only be cancelled.
+		s.conn.drain()
 		s.mu.Lock()
 		s.shutdown = true
 		s.mu.Unlock()

@@ -154,3 +154,30 @@ func TestPositionEncodings(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownAnswersRequestsInFlight: a completion still running when
+// shutdown arrives is answered, with its result, before shutdown is.
+func TestShutdownAnswersRequestsInFlight(t *testing.T) {
+	root := workspaceWith(t, fmt.Sprintf("[extensions.words]\nwasm = %q\n[extensions.loop]\nwasm = %q\ntimeout = \"300ms\"\n",
+		wasmbuild.Example(t, "words"), wasmbuild.Build(t, "testdata/guests/loop")))
+	c := startServer(t, testOptions(t))
+	c.initialize(root)
+	uri := fileURI(filepath.Join(root, "a.txt"))
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "plaintext", "version": 0, "text": "alpha al"}})
+	// The loop extension keeps this completion busy until its deadline.
+	completion := c.start("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": map[string]int{"line": 0, "character": 8}})
+	shutdown := c.start("shutdown", nil)
+	r := c.wait(shutdown)
+	if r.Error != nil {
+		t.Fatalf("shutdown: %+v", r)
+	}
+	c.mu.Lock()
+	_, answered := c.replies[fmt.Sprint(completion)]
+	c.mu.Unlock()
+	if !answered {
+		t.Fatal("shutdown was answered before the completion in flight")
+	}
+	if got := c.wait(completion); got.Error != nil || !strings.Contains(string(got.Result), `"alpha"`) {
+		t.Errorf("completion in flight at shutdown = %+v, want its result", got)
+	}
+}
