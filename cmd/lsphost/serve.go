@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/lsphost/lsphost/lsp"
+)
+
+type serveOptions struct {
+	config, logFile, logLevel string
+}
+
+func serveFlags(o *serveOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: lsphost [serve] [flags]\n\nServes LSP over stdin/stdout.\n\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.config, "config", defaultUserConfig(), "user configuration `file`")
+	fs.StringVar(&o.logFile, "log-file", "", "also write the log to `file`")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn or error")
+	fs.Bool("stdio", true, "use stdin/stdout (the only transport; accepted for editors that pass it)")
+	return fs
+}
+func serve(args []string) int {
+	var o serveOptions
+	if err := serveFlags(&o).Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "lsphost: -log-level: %v\n", err)
+		return 2
+	}
+	var logOut io.Writer = os.Stderr
+	if o.logFile != "" {
+		f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "lsphost: -log-file: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		logOut = io.MultiWriter(os.Stderr, f)
+	}
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+
+	// stdout carries only LSP frames: anything else that writes to
+	// os.Stdout by mistake lands on stderr instead.
+	out := os.Stdout
+	os.Stdout = os.Stderr
+
+	cacheDir := defaultCacheDir()
+	logger.Info("lsphost starting", "version", version(), "config", o.config, "cache", cacheDir)
+	go func() {
+		// Some clients (Vim's ALE) stop a server with SIGTERM instead of
+		// shutdown and exit: leave a last line in the log and go.
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+		logger.Warn("lsphost stopped by signal", "signal", (<-sig).String())
+		os.Exit(1)
+	}()
+	return lsp.Serve(context.Background(), os.Stdin, out, lsp.Options{
+		UserConfig: o.config,
+		CacheDir:   cacheDir,
+		Logger:     logger,
+		Version:    version(),
+	})
+}
+
+// defaultCacheDir is $XDG_CACHE_HOME/lsphost, or ~/.cache/lsphost.
+func defaultCacheDir() string {
+	if dir, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(dir, "lsphost")
+	}
+	return ""
+}
+
+// defaultUserConfig is $XDG_CONFIG_HOME/lsphost/config.toml, or
+// ~/.config/lsphost/config.toml.
+func defaultUserConfig() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "lsphost", "config.toml")
+}
