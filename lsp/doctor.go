@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -26,15 +27,18 @@ type Diagnosis struct {
 
 // ExtensionDiagnosis is one configured extension as lsphost would run it.
 type ExtensionDiagnosis struct {
-	Name      string        `json:"name"`
-	From      string        `json:"from"` // file:line that declares it
-	Wasm      string        `json:"wasm"`
-	Size      int64         `json:"size"`
-	SHA256    string        `json:"sha256,omitempty"`
-	Pin       string        `json:"pin"` // ok, missing, stale, unreadable
-	Enabled   bool          `json:"enabled"`
-	Loaded    bool          `json:"loaded"`
-	LoadTime  time.Duration `json:"loadTime"`
+	Name     string        `json:"name"`
+	From     string        `json:"from"` // file:line that declares it
+	Wasm     string        `json:"wasm"`
+	Size     int64         `json:"size"`
+	SHA256   string        `json:"sha256,omitempty"`
+	Pin      string        `json:"pin"` // ok, missing, stale, unreadable
+	Enabled  bool          `json:"enabled"`
+	Loaded   bool          `json:"loaded"`
+	LoadTime time.Duration `json:"loadTime"`
+	// Cached reports whether its compiled code came from the on-disk cache
+	// (no new cache entry appeared while loading it).
+	Cached    bool          `json:"cached"`
 	Features  []string      `json:"features,omitempty"`
 	Languages []string      `json:"languages"` // empty: every document
 	Files     []string      `json:"files,omitempty"`
@@ -91,9 +95,11 @@ func Doctor(ctx context.Context, opts CheckOptions) Diagnosis {
 	for _, spec := range extensions.Merge(user, allowed) {
 		e := describe(spec, refused[spec.Name])
 		if spec.Enabled {
+			before := countFiles(opts.CacheDir)
 			start := time.Now()
 			ext, err := host.Load(ctx, spec)
 			e.LoadTime = time.Since(start).Round(time.Millisecond)
+			e.Cached = opts.CacheDir != "" && countFiles(opts.CacheDir) == before
 			if err != nil {
 				e.Error = err.Error()
 				problem(&extensions.ConfigError{File: spec.File, Line: spec.Line, Key: "extensions." + spec.Name, Err: err})
@@ -127,4 +133,18 @@ func describe(spec extensions.Spec, refused []string) ExtensionDiagnosis {
 	pin := extensions.PinOf(spec)
 	e.Pin, e.SHA256, e.Size = pin.State(), pin.Actual, pin.Size
 	return e
+}
+
+// countFiles counts the files under dir, 0 if it cannot be read.
+func countFiles(dir string) int {
+	n := 0
+	if dir != "" {
+		filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+	}
+	return n
 }

@@ -85,12 +85,18 @@ func printDiagnosis(w io.Writer, d lsp.Diagnosis) {
 			if len(e.Languages) > 0 {
 				langs = fmt.Sprint(e.Languages)
 			}
-			fmt.Fprintf(w, "  implements   %v for %s; loaded in %s\n", e.Features, langs, e.LoadTime)
+			cache := "compiled now and cached for next time"
+			if e.Cached {
+				cache = "compiled code from the cache"
+			}
+			fmt.Fprintf(w, "  implements   %v for %s\n", e.Features, langs)
+			fmt.Fprintf(w, "  loaded in    %s (%s)\n", e.LoadTime, cache)
 		}
 		if len(e.Files) > 0 {
 			fmt.Fprintf(w, "  files        %v\n", e.Files)
 		}
-		fmt.Fprintf(w, "  limits       timeout %s, memory %s\n", e.Timeout, extensions.FormatSize(e.Memory))
+		fmt.Fprintf(w, "  limits       timeout %s%s, memory %s%s\n", e.Timeout, defaulted(e.Timeout == extensions.DefaultTimeout),
+			extensions.FormatSize(e.Memory), defaulted(e.Memory == extensions.DefaultMemory))
 		fmt.Fprintf(w, "  grants       %v\n", e.Grants)
 		for _, r := range e.Refused {
 			fmt.Fprintf(w, "  refused      %s\n", r)
@@ -104,4 +110,12 @@ func printDiagnosis(w io.Writer, d lsp.Diagnosis) {
 	for _, p := range d.Problems {
 		fmt.Fprintf(w, "  %s\n", p)
 	}
+}
+
+// defaulted marks a value that is the default rather than configured.
+func defaulted(isDefault bool) string {
+	if isDefault {
+		return " (default)"
+	}
+	return ""
 }
