@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,26 +88,8 @@ type emacsResult struct {
 // Without emacs on PATH, or eglot, the test is skipped, except on CI
 // (CI=true) where it fails.
 func TestEmacs(t *testing.T) {
-	const install = "install the Debian packages emacs-nox and elpa-eglot (apt-get install emacs-nox elpa-eglot)"
-	emacs, err := exec.LookPath("emacs")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("emacs not found on PATH, and CI=true requires this test: %s: %v", install, err)
-		}
-		t.Skipf("emacs not found on PATH (%s): %v", install, err)
-	}
-	lsphost := buildLsphost(t)
-	todoWasm := wasmbuild.Example(t, "todo")
-	wordsWasm := wasmbuild.Example(t, "words")
-
-	tmp := t.TempDir()
-	root := filepath.Join(tmp, "workspace")
-	notes := filepath.Join(root, "notes.txt")
-	writeTestFile(t, filepath.Join(root, ".lsphost.toml"), fmt.Sprintf(
-		"[extensions.todo]\nwasm = %q\n\n[extensions.words]\nwasm = %q\n", todoWasm, wordsWasm))
-	writeTestFile(t, notes, nvimNotes)
-
-	serverLog := filepath.Join(tmp, "lsphost.log")
+	emacs := requireEditor(t, "emacs", "emacs-nox elpa-eglot")
+	lsphost, tmp, root, notes, serverLog := editorWorkspace(t)
 	buffersDir := filepath.Join(tmp, "emacs-buffers")
 	if err := os.MkdirAll(buffersDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -191,9 +172,9 @@ func TestEmacs(t *testing.T) {
 	}
 	if res.EglotMissing {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("eglot is not installed, and CI=true requires this test: %s", install)
+			t.Fatal("eglot is not installed, and CI=true requires this test: apt-get install emacs-nox elpa-eglot")
 		}
-		t.Skipf("eglot is not installed (%s)", install)
+		t.Skip("eglot is not installed (apt-get install emacs-nox elpa-eglot)")
 	}
 	if res.Error != nil {
 		t.Fatalf("the Lisp script failed: %s\nresult: %s", *res.Error, data)

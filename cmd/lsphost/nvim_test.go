@@ -110,25 +110,8 @@ type nvimResult struct {
 // stops it. Without nvim on PATH the test is skipped, except on CI (CI=true)
 // where it fails.
 func TestNeovim(t *testing.T) {
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("nvim not found on PATH, and CI=true requires this test: install the Debian package neovim (apt-get install neovim): %v", err)
-		}
-		t.Skipf("nvim not found on PATH (install the Debian package neovim): %v", err)
-	}
-	lsphost := buildLsphost(t)
-	todoWasm := wasmbuild.Example(t, "todo")
-	wordsWasm := wasmbuild.Example(t, "words")
-
-	tmp := t.TempDir()
-	root := filepath.Join(tmp, "workspace")
-	notes := filepath.Join(root, "notes.txt")
-	writeTestFile(t, filepath.Join(root, ".lsphost.toml"), fmt.Sprintf(
-		"[extensions.todo]\nwasm = %q\n\n[extensions.words]\nwasm = %q\n", todoWasm, wordsWasm))
-	writeTestFile(t, notes, nvimNotes)
-
-	serverLog := filepath.Join(tmp, "lsphost.log")
+	nvim := requireEditor(t, "nvim", "neovim")
+	lsphost, tmp, root, notes, serverLog := editorWorkspace(t)
 	nvimCache := filepath.Join(tmp, "nvim-cache")
 	resultFile := filepath.Join(tmp, "result.json")
 	var stdout, stderr bytes.Buffer
@@ -340,4 +323,37 @@ func deref(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// requireEditor finds an editor's executable. Without it the test is
+// skipped, except on CI (CI=true), where it fails naming the Debian
+// packages to install.
+func requireEditor(t *testing.T, name, packages string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not found on PATH, and CI=true requires this test: apt-get install %s: %v", name, packages, err)
+		}
+		t.Skipf("%s not found on PATH (apt-get install %s): %v", name, packages, err)
+	}
+	return path
+}
+
+// editorWorkspace builds lsphost and the todo and words extensions and
+// makes a workspace using them with the shared notes.txt. It returns the
+// binary, the test's temporary folder, the workspace, the notes file and
+// where the server should log.
+func editorWorkspace(t *testing.T) (lsphost, tmp, root, notes, serverLog string) {
+	t.Helper()
+	lsphost = buildLsphost(t)
+	todoWasm := wasmbuild.Example(t, "todo")
+	wordsWasm := wasmbuild.Example(t, "words")
+	tmp = t.TempDir()
+	root = filepath.Join(tmp, "workspace")
+	notes = filepath.Join(root, "notes.txt")
+	writeTestFile(t, filepath.Join(root, ".lsphost.toml"), fmt.Sprintf(
+		"[extensions.todo]\nwasm = %q\n\n[extensions.words]\nwasm = %q\n", todoWasm, wordsWasm))
+	writeTestFile(t, notes, nvimNotes)
+	return lsphost, tmp, root, notes, filepath.Join(tmp, "lsphost.log")
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -90,26 +89,8 @@ type vimResult struct {
 // log end with the line saying why. Without vim on PATH, or ALE, the test is skipped, except on CI
 // (CI=true) where it fails.
 func TestVim(t *testing.T) {
-	const install = "install the Debian packages vim-nox and vim-ale (apt-get install vim-nox vim-ale)"
-	vim, err := exec.LookPath("vim")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("vim not found on PATH, and CI=true requires this test: %s: %v", install, err)
-		}
-		t.Skipf("vim not found on PATH (%s): %v", install, err)
-	}
-	lsphost := buildLsphost(t)
-	todoWasm := wasmbuild.Example(t, "todo")
-	wordsWasm := wasmbuild.Example(t, "words")
-
-	tmp := t.TempDir()
-	root := filepath.Join(tmp, "workspace")
-	notes := filepath.Join(root, "notes.txt")
-	writeTestFile(t, filepath.Join(root, ".lsphost.toml"), fmt.Sprintf(
-		"[extensions.todo]\nwasm = %q\n\n[extensions.words]\nwasm = %q\n", todoWasm, wordsWasm))
-	writeTestFile(t, notes, nvimNotes)
-
-	serverLog := filepath.Join(tmp, "lsphost.log")
+	vim := requireEditor(t, "vim", "vim-nox vim-ale")
+	lsphost, tmp, root, notes, serverLog := editorWorkspace(t)
 	home := filepath.Join(tmp, "home")
 	if err := os.MkdirAll(home, 0o755); err != nil {
 		t.Fatal(err)
@@ -192,9 +173,9 @@ func TestVim(t *testing.T) {
 	}
 	if res.ALEMissing {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("ALE is not installed, and CI=true requires this test: %s", install)
+			t.Fatal("ALE is not installed, and CI=true requires this test: apt-get install vim-nox vim-ale")
 		}
-		t.Skipf("ALE is not installed (%s)", install)
+		t.Skip("ALE is not installed (apt-get install vim-nox vim-ale)")
 	}
 	if res.Error != nil {
 		t.Fatalf("the Vim script failed: %s\nresult: %s", *res.Error, data)
