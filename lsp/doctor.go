@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -60,40 +59,19 @@ func Doctor(ctx context.Context, opts CheckOptions) Diagnosis {
 	d.WorkspaceFound = err == nil
 	problem := func(err error) { d.Problems = append(d.Problems, err.Error()) }
 
-	user, errs := extensions.LoadConfig(d.UserConfig)
-	for _, err := range errs {
+	r := resolveConfig(d.UserConfig, []string{root})
+	d.Policy, d.PolicyFound = r.policy, r.policyFound
+	for _, err := range r.problems {
 		problem(err)
 	}
-	d.Policy, d.PolicyFound, errs = extensions.LoadPolicy(d.UserConfig)
-	for _, err := range errs {
-		problem(err)
-	}
-	workspace, errs := extensions.LoadConfig(d.Workspace)
-	for _, err := range errs {
-		problem(err)
-	}
-	if _, found, _ := extensions.LoadPolicy(d.Workspace); found {
-		problem(&extensions.ConfigError{File: d.Workspace, Key: "policy", Err: errors.New("ignored: a workspace cannot set policy; move it to the user configuration")})
-	}
-	refused := map[string][]string{}
-	var allowed []extensions.Spec
-	for _, spec := range workspace {
-		narrowed, load, errs := d.Policy.Apply(spec)
-		for _, err := range errs {
-			refused[spec.Name] = append(refused[spec.Name], err.Error())
-			problem(err)
-		}
-		if load {
-			allowed = append(allowed, narrowed)
-		} else {
-			d.Extensions = append(d.Extensions, describe(spec, refused[spec.Name]))
-		}
+	for _, spec := range r.refused {
+		d.Extensions = append(d.Extensions, describe(spec, r.refusals[spec.Name]))
 	}
 
 	host := extensions.NewHost(extensions.Options{CacheDir: opts.CacheDir, Logger: opts.Logger})
 	defer host.Close(ctx)
-	for _, spec := range extensions.Merge(user, allowed) {
-		e := describe(spec, refused[spec.Name])
+	for _, spec := range r.specsOf[root] {
+		e := describe(spec, r.refusals[spec.Name])
 		if spec.Enabled {
 			before := countFiles(opts.CacheDir)
 			start := time.Now()
@@ -118,11 +96,14 @@ func Doctor(ctx context.Context, opts CheckOptions) Diagnosis {
 	return d
 }
 
-func describe(spec extensions.Spec, refused []string) ExtensionDiagnosis {
+func describe(spec extensions.Spec, refusals []error) ExtensionDiagnosis {
 	e := ExtensionDiagnosis{
 		Name: spec.Name, From: spec.File + ":" + strconv.Itoa(spec.Line), Wasm: spec.Wasm, Enabled: spec.Enabled,
 		Languages: spec.Languages, Files: spec.Files, Timeout: spec.Timeout, Memory: spec.Memory,
-		Grants: spec.Grants.Kinds(), Refused: refused,
+		Grants: spec.Grants.Kinds(),
+	}
+	for _, err := range refusals {
+		e.Refused = append(e.Refused, err.Error())
 	}
 	if e.Languages == nil {
 		e.Languages = []string{}

@@ -66,40 +66,65 @@ func uriPath(u protocol.DocumentURI) (path string) {
 	return ""
 }
 
-// loadWorkspace reads the user configuration and each folder's, and loads
-// every extension they enable, each once, in parallel. Problems are
-// returned; whatever is valid is loaded regardless.
-func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string, paths []string, log *slog.Logger) (*workspace, []error) {
-	var problems []error
+// resolution is the configuration as lsphost resolves it, before anything
+// is loaded: the server, lsphost check and lsphost doctor all go through
+// resolveConfig, so they agree on what the policy allows.
+type resolution struct {
+	policy      extensions.Policy
+	policyFound bool
+	// specsOf has the specs of each folder: the user's, and the folder's
+	// narrowed by the policy, merged. Key "" is for documents outside every
+	// folder: the user's specs alone.
+	specsOf  map[string][]extensions.Spec
+	refused  []extensions.Spec  // workspace specs the policy refused to load
+	refusals map[string][]error // what the policy refused, by extension name
+	problems []error
+}
+
+// resolveConfig reads the user configuration and policy and each folder's
+// configuration, and narrows each folder's specs to the policy.
+func resolveConfig(userConfig string, paths []string) resolution {
+	r := resolution{policy: extensions.DefaultPolicy, refusals: map[string][]error{}}
 	var user []extensions.Spec
-	policy := extensions.DefaultPolicy
 	if userConfig != "" {
 		var errs []error
 		user, errs = extensions.LoadConfig(userConfig)
-		problems = append(problems, errs...)
-		policy, _, errs = extensions.LoadPolicy(userConfig)
-		problems = append(problems, errs...)
+		r.problems = append(r.problems, errs...)
+		r.policy, r.policyFound, errs = extensions.LoadPolicy(userConfig)
+		r.problems = append(r.problems, errs...)
 	}
-	specsOf := map[string][]extensions.Spec{"": user}
+	r.specsOf = map[string][]extensions.Spec{"": user}
 	for _, p := range paths {
 		file := filepath.Join(p, ConfigFile)
 		specs, errs := extensions.LoadConfig(file)
-		problems = append(problems, errs...)
+		r.problems = append(r.problems, errs...)
 		if _, found, _ := extensions.LoadPolicy(file); found {
-			problems = append(problems, &extensions.ConfigError{File: file, Key: "policy",
+			r.problems = append(r.problems, &extensions.ConfigError{File: file, Key: "policy",
 				Err: errors.New("ignored: a workspace cannot set policy; it belongs in the user configuration")})
 		}
 		// A workspace config can only narrow what the user's policy allows.
 		var allowed []extensions.Spec
 		for _, spec := range specs {
-			spec, load, errs := policy.Apply(spec)
-			problems = append(problems, errs...)
+			narrowed, load, errs := r.policy.Apply(spec)
+			r.problems = append(r.problems, errs...)
+			r.refusals[spec.Name] = append(r.refusals[spec.Name], errs...)
 			if load {
-				allowed = append(allowed, spec)
+				allowed = append(allowed, narrowed)
+			} else {
+				r.refused = append(r.refused, spec)
 			}
 		}
-		specsOf[p] = extensions.Merge(user, allowed)
+		r.specsOf[p] = extensions.Merge(user, allowed)
 	}
+	return r
+}
+
+// loadWorkspace resolves the configuration and loads every extension it
+// enables, each once, in parallel. Problems are returned; whatever is valid
+// is loaded regardless.
+func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string, paths []string, log *slog.Logger) (*workspace, []error) {
+	r := resolveConfig(userConfig, paths)
+	problems, specsOf := r.problems, r.specsOf
 
 	// Load each distinct enabled spec once.
 	unique := map[string]extensions.Spec{}

@@ -54,18 +54,15 @@ type emacsDiagnostic struct {
 
 // emacsResult is what testdata/emacs_eglot_e2e.el observed.
 type emacsResult struct {
-	Error             *string `json:"error"`
-	EglotMissing      bool    `json:"eglot_missing"`
-	EglotVersion      *string `json:"eglot_version"`
-	Initialized       bool    `json:"initialized"`
-	ServerName        *string `json:"server_name"`
-	CompletionCapable bool    `json:"completion_capable"`
-	Published         []struct {
-		URI         string          `json:"uri"`
-		Diagnostics []lspDiagnostic `json:"diagnostics"`
-	} `json:"published"`
-	Diagnostics []emacsDiagnostic `json:"diagnostics"`
-	Completion  *struct {
+	Error             *string           `json:"error"`
+	EglotMissing      bool              `json:"eglot_missing"`
+	EglotVersion      *string           `json:"eglot_version"`
+	Initialized       bool              `json:"initialized"`
+	ServerName        *string           `json:"server_name"`
+	CompletionCapable bool              `json:"completion_capable"`
+	Published         []publication     `json:"published"`
+	Diagnostics       []emacsDiagnostic `json:"diagnostics"`
+	Completion        *struct {
 		Labels       []string `json:"labels"`
 		Kinds        []int    `json:"kinds"`
 		IsIncomplete bool     `json:"is_incomplete"`
@@ -197,23 +194,7 @@ func TestEmacs(t *testing.T) {
 		t.Errorf("window/showMessage %s, want none", m)
 	}
 
-	// What the server sent: UTF-16 columns.
-	if len(res.Published) == 0 {
-		t.Fatal("no textDocument/publishDiagnostics received")
-	}
-	last := res.Published[len(res.Published)-1]
-	if !strings.HasSuffix(last.URI, "/notes.txt") {
-		t.Errorf("publishDiagnostics uri = %q, want …/notes.txt", last.URI)
-	}
-	var wantLSP lspDiagnostic
-	wantLSP.Range.Start = lspPosition{Line: 1, Character: 7}
-	wantLSP.Range.End = lspPosition{Line: 1, Character: 11}
-	wantLSP.Severity = 3 // Information
-	wantLSP.Source = "todo"
-	wantLSP.Message = "TODO: write tests"
-	if !slices.Equal(last.Diagnostics, []lspDiagnostic{wantLSP}) {
-		t.Errorf("published diagnostics = %+v, want %+v", last.Diagnostics, []lspDiagnostic{wantLSP})
-	}
+	checkPublishedTodo(t, res.Published)
 
 	// What Flymake shows: the region must cover "TODO" exactly. Here "Café – "
 	// is 7 characters and 7 UTF-16 code units (but 10 bytes).

@@ -79,15 +79,11 @@ type nvimDiagnostic struct {
 
 // nvimResult is what testdata/nvim_e2e.lua observed.
 type nvimResult struct {
-	Error       *string `json:"error"`
-	LSPLog      *string `json:"lsp_log"`
-	Initialized bool    `json:"initialized"`
-	ServerName  *string `json:"server_name"`
-	Published   []struct {
-		URI         string          `json:"uri"`
-		Version     *int            `json:"version"`
-		Diagnostics []lspDiagnostic `json:"diagnostics"`
-	} `json:"published"`
+	Error       *string          `json:"error"`
+	LSPLog      *string          `json:"lsp_log"`
+	Initialized bool             `json:"initialized"`
+	ServerName  *string          `json:"server_name"`
+	Published   []publication    `json:"published"`
 	Diagnostics []nvimDiagnostic `json:"diagnostics"`
 	Completion  *struct {
 		Err          json.RawMessage `json:"err"`
@@ -203,23 +199,7 @@ func TestNeovim(t *testing.T) {
 		t.Errorf("window/showMessage %s, want none", m)
 	}
 
-	// What the server sent: UTF-16 columns.
-	if len(res.Published) == 0 {
-		t.Fatal("no textDocument/publishDiagnostics received")
-	}
-	last := res.Published[len(res.Published)-1]
-	if !strings.HasSuffix(last.URI, "/notes.txt") {
-		t.Errorf("publishDiagnostics uri = %q, want …/notes.txt", last.URI)
-	}
-	var wantLSP lspDiagnostic
-	wantLSP.Range.Start = lspPosition{Line: 1, Character: 7}
-	wantLSP.Range.End = lspPosition{Line: 1, Character: 11}
-	wantLSP.Severity = 3 // Information
-	wantLSP.Source = "todo"
-	wantLSP.Message = "TODO: write tests"
-	if !slices.Equal(last.Diagnostics, []lspDiagnostic{wantLSP}) {
-		t.Errorf("published diagnostics = %+v, want %+v", last.Diagnostics, []lspDiagnostic{wantLSP})
-	}
+	checkPublishedTodo(t, res.Published)
 
 	// What Neovim made of it: byte columns ("Café – " is 10 bytes).
 	wantNvim := nvimDiagnostic{Lnum: 1, Col: 10, EndLnum: 1, EndCol: 14, Severity: 3, Source: "todo", Message: "TODO: write tests"}
@@ -356,4 +336,33 @@ func editorWorkspace(t *testing.T) (lsphost, tmp, root, notes, serverLog string)
 		"[extensions.todo]\nwasm = %q\n\n[extensions.words]\nwasm = %q\n", todoWasm, wordsWasm))
 	writeTestFile(t, notes, nvimNotes)
 	return lsphost, tmp, root, notes, filepath.Join(tmp, "lsphost.log")
+}
+
+// publication is one textDocument/publishDiagnostics an editor received.
+type publication struct {
+	URI         string          `json:"uri"`
+	Version     *int            `json:"version"`
+	Diagnostics []lspDiagnostic `json:"diagnostics"`
+}
+
+// checkPublishedTodo checks what the server sent for the shared notes.txt:
+// exactly the todo diagnostic, in UTF-16 columns ("Café – " is 7 units).
+func checkPublishedTodo(t *testing.T, published []publication) {
+	t.Helper()
+	if len(published) == 0 {
+		t.Fatal("no textDocument/publishDiagnostics received")
+	}
+	last := published[len(published)-1]
+	if !strings.HasSuffix(last.URI, "/notes.txt") {
+		t.Errorf("publishDiagnostics uri = %q, want …/notes.txt", last.URI)
+	}
+	var want lspDiagnostic
+	want.Range.Start = lspPosition{Line: 1, Character: 7}
+	want.Range.End = lspPosition{Line: 1, Character: 11}
+	want.Severity = 3 // Information
+	want.Source = "todo"
+	want.Message = "TODO: write tests"
+	if !slices.Equal(last.Diagnostics, []lspDiagnostic{want}) {
+		t.Errorf("published diagnostics = %+v, want %+v", last.Diagnostics, []lspDiagnostic{want})
+	}
 }
