@@ -59,7 +59,9 @@ func (s *session) read(r io.Reader) {
 	br := bufio.NewReader(r)
 	for {
 		header, err := br.ReadString('\n')
-		if err == io.EOF && header == "" {
+		if err != nil && header == "" {
+			// End of stream: EOF, or the pipe closed by cmd.Wait once the
+			// process has exited.
 			return
 		}
 		n, ok := strings.CutPrefix(header, "Content-Length: ")
