@@ -51,6 +51,9 @@ type ConfigError struct {
 	Line int    // 0 when unknown
 	Key  string // dotted TOML key, e.g. "extensions.todo.timeout"
 	Err  error
+	// Unreadable is set when nothing in the file could be used: it could
+	// not be read or is not valid TOML.
+	Unreadable bool
 }
 
 func (e *ConfigError) Error() string {
@@ -76,7 +79,7 @@ func LoadConfig(path string) ([]Spec, []error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, []error{&ConfigError{File: path, Err: err}}
+		return nil, []error{&ConfigError{File: path, Err: err, Unreadable: true}}
 	}
 	return ParseConfig(path, data)
 }
@@ -90,9 +93,9 @@ func ParseConfig(path string, data []byte) ([]Spec, []error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, []error{&ConfigError{File: path, Line: pe.Position.Line, Key: pe.LastKey, Err: errors.New(pe.Message)}}
+			return nil, []error{&ConfigError{File: path, Line: pe.Position.Line, Key: pe.LastKey, Err: errors.New(pe.Message), Unreadable: true}}
 		}
-		return nil, []error{&ConfigError{File: path, Err: err}}
+		return nil, []error{&ConfigError{File: path, Err: err, Unreadable: true}}
 	}
 	p := parser{path: path, dir: filepath.Dir(path), md: &md}
 	for _, key := range sortedKeys(top) {

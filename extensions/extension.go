@@ -72,7 +72,8 @@ type Extension struct {
 	compiled wazero.CompiledModule
 	pool     *pool
 	decl     abi.InitializeResult
-	mounts   []mount // the read grants, opened
+	mounts   []mount   // the read grants, opened
+	stamp    wasmStamp // the .wasm file as it was when loaded
 
 	mu     sync.Mutex
 	health Health

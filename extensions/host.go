@@ -88,6 +88,7 @@ func (h *Host) Close(ctx context.Context) error { return h.cache.Close(ctx) }
 // say what is wrong with the extension, not which one it is: the caller
 // knows where spec came from.
 func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
+	stamp, _ := stampOf(spec.Wasm) // before reading: a later write shows as a change
 	code, err := os.ReadFile(spec.Wasm)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s not found: build the extension or correct the wasm path", spec.Wasm)
@@ -113,11 +114,12 @@ func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
 		rt.Close(ctx)
 		return nil, err
 	}
-	ext := &Extension{spec: spec, host: h, rt: rt, mounts: mounts}
+	ext := &Extension{spec: spec, host: h, rt: rt, mounts: mounts, stamp: stamp}
 	if err := ext.setup(ctx, code); err != nil {
 		ext.Close(ctx)
 		return nil, err
 	}
+	h.saveDeclaration(spec, ext.decl)
 	return ext, nil
 }
 

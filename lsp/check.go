@@ -55,15 +55,16 @@ const maxCheckFile = 8 << 20
 // documents, on all cores. It returns the findings sorted by path and
 // position, and every configuration or extension problem met.
 func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, []error) {
-	s := newServer(Options{UserConfig: opts.UserConfig, CacheDir: opts.CacheDir, Logger: opts.Logger})
+	s := newServer(ctx, Options{UserConfig: opts.UserConfig, CacheDir: opts.CacheDir, Logger: opts.Logger})
 	defer s.host.Close(ctx)
 	root, err := filepath.Abs(opts.Root)
 	if err != nil {
 		return nil, []error{err}
 	}
-	ws, problems := loadWorkspace(ctx, s.host, opts.UserConfig, []string{root}, s.log)
+	ws, problems := loadWorkspace(ctx, s.host, resolveConfig(opts.UserConfig, []string{root}), loadOptions{}, s.log)
 	defer ws.close(ctx)
 	s.workspace = ws
+	close(s.started)
 	// Workspace entries first: they win over the user's.
 	var langs []extensions.Language
 	for _, file := range []string{filepath.Join(root, ConfigFile), opts.UserConfig} {

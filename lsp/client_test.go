@@ -29,8 +29,11 @@ type client struct {
 	w    io.WriteCloser
 	done chan int // the server's exit code
 
-	mu       sync.Mutex
-	cond     *sync.Cond
+	wmu  sync.Mutex // one frame at a time
+	mu   sync.Mutex
+	cond *sync.Cond
+	// settings answers the server's workspace/configuration requests.
+	settings any
 	nextID   int
 	replies  map[string]json.RawMessage // raw response by id
 	notes    []message                  // notifications received, in order
@@ -109,6 +112,15 @@ func (c *client) read(r io.Reader) {
 			break
 		}
 		c.mu.Lock()
+		if m.Method != "" && len(m.ID) > 0 {
+			// A request from the server: answer as an editor would.
+			var result any
+			if m.Method == "workspace/configuration" {
+				result = []any{c.settings}
+			}
+			reply, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
+			go c.writeFrame(string(reply))
+		}
 		if m.Method != "" {
 			c.notes = append(c.notes, m)
 		} else {
@@ -126,9 +138,16 @@ func (c *client) read(r io.Reader) {
 // writeRaw sends one frame with body as is.
 func (c *client) writeRaw(body string) {
 	c.t.Helper()
-	if _, err := fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+	if err := c.writeFrame(body); err != nil {
 		c.t.Fatalf("write to server: %v", err)
 	}
+}
+
+func (c *client) writeFrame(body string) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_, err := fmt.Fprintf(c.w, "Content-Length: %d\r\n\r\n%s", len(body), body)
+	return err
 }
 
 func (c *client) send(m map[string]any) {
@@ -192,6 +211,12 @@ func (c *client) call(method string, params any) response {
 // waitFor waits until cond, evaluated with c.mu held, is true.
 func (c *client) waitFor(what string, cond func() bool) {
 	c.t.Helper()
+	c.waitUntil(func() string { return what }, cond)
+}
+
+// waitUntil is waitFor with a description made when it fails.
+func (c *client) waitUntil(what func() string, cond func() bool) {
+	c.t.Helper()
 	deadline := time.Now().Add(waitTimeout)
 	timer := time.AfterFunc(waitTimeout, func() {
 		c.mu.Lock()
@@ -203,10 +228,10 @@ func (c *client) waitFor(what string, cond func() bool) {
 	defer c.mu.Unlock()
 	for !cond() {
 		if c.closedIn {
-			c.t.Fatalf("server closed its output while waiting for %s", what)
+			c.t.Fatalf("server closed its output while waiting for %s", what())
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("timed out waiting for %s", what)
+			c.t.Fatalf("timed out waiting for %s", what())
 		}
 		c.cond.Wait()
 	}
@@ -228,7 +253,13 @@ func (c *client) notifications(method string) []message {
 // initialize performs the initialize handshake for a workspace folder.
 func (c *client) initialize(root string) json.RawMessage {
 	c.t.Helper()
-	params := map[string]any{"processId": nil, "capabilities": map[string]any{}}
+	return c.initializeWith(root, map[string]any{})
+}
+
+// initializeWith performs the handshake with the given client capabilities.
+func (c *client) initializeWith(root string, capabilities map[string]any) json.RawMessage {
+	c.t.Helper()
+	params := map[string]any{"processId": nil, "capabilities": capabilities}
 	if root != "" {
 		params["rootUri"] = fileURI(root)
 		params["workspaceFolders"] = []any{map[string]any{"uri": fileURI(root), "name": "ws"}}
@@ -239,6 +270,15 @@ func (c *client) initialize(root string) json.RawMessage {
 	}
 	c.notify("initialized", map[string]any{})
 	return r.Result
+}
+
+// loaded waits until the server has loaded its extensions: lsphost.status
+// waits for the load, and everything the load sent comes before its reply.
+func (c *client) loaded() {
+	c.t.Helper()
+	if r := c.call("workspace/executeCommand", map[string]any{"command": "lsphost.status"}); r.Error != nil {
+		c.t.Fatalf("lsphost.status: %s", r.Error.Message)
+	}
 }
 
 // shutdown performs shutdown and exit and returns the server's exit code.

@@ -132,9 +132,3 @@ func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem
 	}
 	return out
 }
-
-func (s *server) currentWorkspace() *workspace {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.workspace
-}

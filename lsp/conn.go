@@ -55,7 +55,9 @@ type conn struct {
 
 	mu      sync.Mutex
 	cancels map[string]context.CancelFunc // in-flight requests by canonical id
-	queue   [][]byte                      // outgoing frames, written in order
+	calls   map[string]chan *message      // our requests to the client awaiting a reply
+	lastID  int
+	queue   [][]byte // outgoing frames, written in order
 	closed  bool
 	wake    *sync.Cond
 
@@ -65,7 +67,7 @@ type conn struct {
 }
 
 func newConn(in io.Reader, out io.Writer, log *slog.Logger) *conn {
-	c := &conn{in: bufio.NewReaderSize(in, 64<<10), log: log, cancels: map[string]context.CancelFunc{}}
+	c := &conn{in: bufio.NewReaderSize(in, 64<<10), log: log, cancels: map[string]context.CancelFunc{}, calls: map[string]chan *message{}}
 	c.wake = sync.NewCond(&c.mu)
 	c.writer.Add(1)
 	go c.writeLoop(out)
@@ -189,7 +191,8 @@ func (c *conn) dispatch(ctx context.Context, h handler, body []byte) (stop bool)
 	isCall := len(m.ID) > 0 && string(m.ID) != "null"
 	switch {
 	case m.Method == "" && isCall:
-		return false // a response to a request we never send: ignore it
+		c.response(&m)
+		return false
 	case m.Method == "":
 		c.reply(json.RawMessage("null"), nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "invalid request: no method"))
 		return false
@@ -294,6 +297,64 @@ func canonicalID(raw json.RawMessage) (string, error) {
 	return "", fmt.Errorf("invalid id %s: must be a number or a string", raw)
 }
 
+// call sends a request to the client and waits for its answer, decoded
+// into result (which may be nil). It must not be called from the reader
+// goroutine (a notification handler), which delivers the answer.
+func (c *conn) call(ctx context.Context, method string, params, result any) error {
+	raw, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	reply := make(chan *message, 1)
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return io.ErrClosedPipe
+	}
+	c.lastID++
+	// String ids keep ours apart from any numbering the client uses.
+	id := json.RawMessage(strconv.Quote("lsphost-" + strconv.Itoa(c.lastID)))
+	key, _ := canonicalID(id)
+	c.calls[key] = reply
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.calls, key)
+		c.mu.Unlock()
+	}()
+	c.send(&message{ID: id, Method: method, Params: raw})
+	select {
+	case m, ok := <-reply:
+		if !ok {
+			return io.ErrClosedPipe
+		}
+		if m.Error != nil {
+			return m.Error
+		}
+		if result != nil && len(m.Result) > 0 {
+			return json.Unmarshal(m.Result, result)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// response delivers a client's answer to one of our requests; answers to
+// requests we never sent are logged and dropped.
+func (c *conn) response(m *message) {
+	key, err := canonicalID(m.ID)
+	c.mu.Lock()
+	reply := c.calls[key]
+	delete(c.calls, key)
+	c.mu.Unlock()
+	if err != nil || reply == nil {
+		c.log.Warn("dropped a response to no request of ours", "id", string(m.ID))
+		return
+	}
+	reply <- m
+}
+
 // close waits for in-flight requests, flushes the output and stops the
 // writer.
 func (c *conn) close() {
@@ -305,6 +366,10 @@ func (c *conn) close() {
 	c.requests.Wait()
 	c.mu.Lock()
 	c.closed = true
+	for key, reply := range c.calls {
+		close(reply) // the client will never answer now
+		delete(c.calls, key)
+	}
 	c.wake.Signal()
 	c.mu.Unlock()
 	c.writer.Wait()

@@ -378,9 +378,9 @@ func runHostileCase(t *testing.T, tc hostileCase, todoWasm, evilWasm string) {
 	})
 	c.initialize(root)
 
-	// Load problems are shown once the client sent initialized; a reply to
-	// a later request is a barrier for them.
-	c.call("lsphost/barrier", nil)
+	// Load problems are shown once the client sent initialized and the
+	// load is done.
+	c.loaded()
 	shown := c.notifications("window/showMessage")
 	if tc.loadError != nil {
 		want := append([]string{"lsphost: 1 configuration problem(s); the rest of the configuration is in use:\n" +

@@ -320,9 +320,10 @@ func (s *scenario) run(args []string) {
 		delete(s.c.replies, "null")
 		s.c.mu.Unlock()
 	case "messages": // messages: print the window/showMessage notifications so far
-		// A request is answered after every notification sent before it is
-		// handled, so its reply is a barrier for what those produced.
-		s.c.call("lsphost/barrier", nil)
+		// The messages of the load come before the status reply, and a
+		// request is answered after every notification sent before it, so
+		// the reply is a barrier for what those produced.
+		s.c.loaded()
 		for _, m := range s.c.notifications("window/showMessage") {
 			var p struct {
 				Type    int    `json:"type"`

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -33,13 +32,20 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is reported to the client in serverInfo.
 	Version string
+	// PollInterval is how often the configuration and .wasm files are
+	// checked for changes; 0 means DefaultPollInterval, negative never
+	// (then only the client's file events reload).
+	PollInterval time.Duration
 }
+
+// DefaultPollInterval is Options.PollInterval's default.
+const DefaultPollInterval = time.Second
 
 // Serve runs one LSP session over in and out until the client sends exit or
 // closes in. It returns the process exit code the LSP specification asks
 // for: 0 after shutdown, 1 otherwise.
 func Serve(ctx context.Context, in io.Reader, out io.Writer, opts Options) int {
-	s := newServer(opts)
+	s := newServer(ctx, opts)
 	s.conn = newConn(in, out, s.log)
 	err := s.conn.serve(ctx, s)
 	s.close()
@@ -63,15 +69,35 @@ type server struct {
 	docs *documents
 	enc  text.Encoding
 
-	mu          sync.Mutex
-	initialized bool // initialize answered
-	ready       bool // the client sent initialized: messages may be shown
-	shutdown    bool
-	workspace   *workspace
-	pending     []protocol.ShowMessageParams // to show once the client is ready
+	client clientCapabilities // set by initialize, read-only after
+
+	// Background work (loads, polling, progress) ends with bgCtx.
+	bgCtx       context.Context
+	bgCancel    context.CancelFunc
+	bg          sync.WaitGroup
+	started     chan struct{} // closed when the first load is done
+	clientReady chan struct{} // closed when the client sent initialized
+
+	// registered are the dynamic registrations in force, by method, with
+	// their options. Touched only by loads, which run one at a time.
+	registered map[string][]byte
+
+	mu            sync.Mutex
+	initialized   bool // initialize answered
+	ready         bool // the client sent initialized: messages may be shown
+	shutdown      bool
+	workspace     *workspace                            // nil until the first load is done
+	folders       []string                              // the workspace folders
+	settings      map[string]map[string]json.RawMessage // the editor's, by extension
+	loading       bool                                  // a load is running
+	loadAgain     bool                                  // and another was asked for meanwhile
+	stamps        map[string]stamp                      // the watched files as of the last load
+	retired       []*extensions.Extension               // replaced, to close once idle
+	shownProblems string                                // the last problems shown to the user
+	pending       []protocol.ShowMessageParams          // to show once the client is ready
 }
 
-func newServer(opts Options) *server {
+func newServer(ctx context.Context, opts Options) *server {
 	s := &server{opts: opts, log: opts.Logger, enc: text.UTF16}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -83,16 +109,34 @@ func newServer(opts Options) *server {
 		OnLog:     s.extensionLog,
 		OnDisable: s.extensionDisabled,
 	})
-	s.workspace = &workspace{}
+	s.bgCtx, s.bgCancel = context.WithCancel(ctx)
+	s.started = make(chan struct{})
+	s.clientReady = make(chan struct{})
+	s.registered = map[string][]byte{}
 	return s
 }
 
 func (s *server) close() {
+	s.bgCancel()
+	s.bg.Wait()
+	s.mu.Lock()
+	if s.workspace == nil {
+		// Never initialized, or stopped while loading: nothing will load.
+		s.workspace = &workspace{}
+		close(s.started)
+	}
+	s.mu.Unlock()
 	s.docs.wait()
 	s.mu.Lock()
-	ws := s.workspace
+	ws, retired := s.workspace, s.retired
+	s.retired = nil
 	s.mu.Unlock()
-	ws.close(context.Background())
+	if ws != nil {
+		ws.close(context.Background())
+	}
+	for _, ext := range retired {
+		ext.Close(context.Background())
+	}
 	s.host.Close(context.Background())
 }
 
@@ -148,6 +192,19 @@ func (s *server) notify(ctx context.Context, method string, params json.RawMessa
 	switch method {
 	case protocol.MethodInitialized:
 		s.flushMessages()
+		if s.client.Workspace.Configuration {
+			s.bg.Add(1)
+			go func() {
+				defer s.bg.Done()
+				s.pullSettings()
+			}()
+		}
+	case protocol.MethodWorkspaceDidChangeWatchedFiles:
+		err = s.didChangeWatchedFiles(params)
+	case protocol.MethodWorkspaceDidChangeConfiguration:
+		err = s.didChangeConfiguration(params)
+	case protocol.MethodWorkspaceDidChangeWorkspaceFolders:
+		err = s.didChangeWorkspaceFolders(params)
 	case protocol.MethodTextDocumentDidOpen:
 		err = s.didOpen(params)
 	case protocol.MethodTextDocumentDidChange:
@@ -173,13 +230,7 @@ type initializeParams struct {
 	RootPath         string                     `json:"rootPath"`
 	WorkspaceFolders []protocol.WorkspaceFolder `json:"workspaceFolders"`
 	ClientInfo       *protocol.ClientInfo       `json:"clientInfo"`
-	Capabilities     struct {
-		General struct {
-			// PositionEncodings (LSP 3.17) lists the encodings the client
-			// supports, most preferred first.
-			PositionEncodings []string `json:"positionEncodings"`
-		} `json:"general"`
-	} `json:"capabilities"`
+	Capabilities     clientCapabilities         `json:"capabilities"`
 }
 
 // positionEncodings maps LSP's names to the text store's encodings.
@@ -206,25 +257,49 @@ func (s *server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	}
 	encName, enc := negotiateEncoding(p.Capabilities.General.PositionEncodings)
 	folders := workspaceFolders(p)
-	ws, problems := loadWorkspace(ctx, s.host, s.opts.UserConfig, folders, s.log)
-	if len(problems) > 0 {
-		// One message for all problems: a popup per problem is noise.
-		var b strings.Builder
-		fmt.Fprintf(&b, "lsphost: %d configuration problem(s); the rest of the configuration is in use:", len(problems))
-		for _, err := range problems {
-			s.log.Error("configuration problem", "err", err)
-			b.WriteString("\n" + err.Error())
-		}
-		s.queueMessage(protocol.MessageTypeError, b.String())
-	}
+	// The answer must not wait for the extensions to compile: their
+	// capabilities come from what they declared last time, and the load
+	// runs in the background.
+	decls, known := s.cachedDeclarations(resolveConfig(s.opts.UserConfig, folders))
 	s.mu.Lock()
-	s.workspace = ws
+	s.client = p.Capabilities
+	s.folders = folders
 	s.enc = enc // read by later requests and runs, which start after this
 	s.initialized = true
 	s.mu.Unlock()
-	result := s.capabilities(ws)
+	s.requestLoad("start")
+	if s.opts.PollInterval >= 0 {
+		s.bg.Add(1)
+		go s.poll()
+	}
+	result := initializeResult{
+		Capabilities: s.staticCapabilities(decls, known),
+		ServerInfo:   &protocol.ServerInfo{Name: "lsphost", Version: s.opts.Version},
+	}
 	result.Capabilities.PositionEncoding = encName
 	return result, nil
+}
+
+// cachedDeclarations returns what the enabled extensions declared when they
+// last loaded, and whether it is known for every one of them.
+func (s *server) cachedDeclarations(r resolution) (declarations, bool) {
+	var d declarations
+	known := true
+	seen := map[string]bool{}
+	for _, specs := range r.specsOf {
+		for _, spec := range specs {
+			if !spec.Enabled || seen[spec.Key()] {
+				continue
+			}
+			seen[spec.Key()] = true
+			if decl, ok := s.host.CachedDeclaration(spec); ok {
+				d = append(d, decl)
+			} else {
+				known = false
+			}
+		}
+	}
+	return d, known
 }
 
 // initializeResult and its parts are declared here because go.lsp.dev's
@@ -236,33 +311,16 @@ type initializeResult struct {
 }
 
 type serverCapabilities struct {
-	PositionEncoding       string                            `json:"positionEncoding"`
-	TextDocumentSync       *protocol.TextDocumentSyncOptions `json:"textDocumentSync"`
-	CompletionProvider     *completionOptions                `json:"completionProvider,omitempty"`
-	ExecuteCommandProvider *protocol.ExecuteCommandOptions   `json:"executeCommandProvider,omitempty"`
+	PositionEncoding       string                                `json:"positionEncoding"`
+	TextDocumentSync       *protocol.TextDocumentSyncOptions     `json:"textDocumentSync"`
+	CompletionProvider     *completionOptions                    `json:"completionProvider,omitempty"`
+	ExecuteCommandProvider *protocol.ExecuteCommandOptions       `json:"executeCommandProvider,omitempty"`
+	Workspace              *protocol.ServerCapabilitiesWorkspace `json:"workspace,omitempty"`
 }
 
 type completionOptions struct {
 	TriggerCharacters []string `json:"triggerCharacters,omitempty"`
 	ResolveProvider   bool     `json:"resolveProvider"`
-}
-
-func (s *server) capabilities(ws *workspace) initializeResult {
-	caps := serverCapabilities{
-		TextDocumentSync: &protocol.TextDocumentSyncOptions{
-			OpenClose: true,
-			Change:    protocol.TextDocumentSyncKindIncremental,
-			Save:      &protocol.SaveOptions{},
-		},
-		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: serverCommands},
-	}
-	if ws.has(abi.FeatureCompletion) {
-		caps.CompletionProvider = &completionOptions{TriggerCharacters: ws.triggerCharacters()}
-	}
-	return initializeResult{
-		Capabilities: caps,
-		ServerInfo:   &protocol.ServerInfo{Name: "lsphost", Version: s.opts.Version},
-	}
 }
 
 // queueMessage shows msg to the user: now if the client is ready, otherwise
@@ -282,6 +340,9 @@ func (s *server) queueMessage(typ protocol.MessageType, msg string) {
 // flushMessages marks the client ready and shows the queued messages.
 func (s *server) flushMessages() {
 	s.mu.Lock()
+	if !s.ready {
+		close(s.clientReady)
+	}
 	s.ready = true
 	msgs := s.pending
 	s.pending = nil

@@ -3,6 +3,7 @@ package lsp
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,9 +12,32 @@ import (
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
+// capabilitiesOf decodes the parts of an initialize result the tests read.
+func capabilitiesOf(t *testing.T, raw json.RawMessage) (sync struct {
+	OpenClose bool
+	Change    int
+}, completion map[string]any) {
+	t.Helper()
+	var result struct {
+		Capabilities struct {
+			TextDocumentSync struct {
+				OpenClose bool
+				Change    int
+			}
+			CompletionProvider map[string]any
+		}
+	}
+	if err := json.Unmarshal(raw, &result); err != nil {
+		t.Fatal(err)
+	}
+	return result.Capabilities.TextDocumentSync, result.Capabilities.CompletionProvider
+}
+
 // TestCapabilitiesFollowExtensions checks that the capabilities come from
-// what the loaded extensions declare, and that completionProvider is never
-// an empty object, which Vim's ALE reads as "no completion".
+// what the extensions declare: on a cold cache every feature is stated (the
+// answer cannot wait for the compile), on the next start exactly the
+// declared ones; and completionProvider is never an empty object, which
+// Vim's ALE reads as "no completion".
 func TestCapabilitiesFollowExtensions(t *testing.T) {
 	tests := []struct {
 		name, example string
@@ -24,33 +48,111 @@ func TestCapabilitiesFollowExtensions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := workspaceWith(t, fmt.Sprintf("[extensions.x]\nwasm = %q\n", wasmbuild.Example(t, tt.example)))
-			c := startServer(t, testOptions(t))
-			var result struct {
-				Capabilities struct {
-					TextDocumentSync struct {
-						OpenClose bool
-						Change    int
-					}
-					CompletionProvider map[string]any
-				}
-			}
-			if err := json.Unmarshal(c.initialize(root), &result); err != nil {
+			// A copy of the .wasm: compiled code is cached by content, so
+			// the compile stays warm, but nothing was declared at this path.
+			code, err := os.ReadFile(wasmbuild.Example(t, tt.example))
+			if err != nil {
 				t.Fatal(err)
 			}
-			caps := result.Capabilities
-			if !caps.TextDocumentSync.OpenClose || caps.TextDocumentSync.Change != 2 {
-				t.Errorf("textDocumentSync = %+v, want openClose and incremental (2)", caps.TextDocumentSync)
+			wasm := filepath.Join(t.TempDir(), "x.wasm")
+			if err := os.WriteFile(wasm, code, 0o644); err != nil {
+				t.Fatal(err)
 			}
-			if got := caps.CompletionProvider != nil; got != tt.completion {
-				t.Fatalf("completionProvider present = %v, want %v", got, tt.completion)
-			}
-			if tt.completion {
-				if v, ok := caps.CompletionProvider["resolveProvider"]; !ok || v != false {
-					t.Errorf("completionProvider = %v, want resolveProvider: false spelled out", caps.CompletionProvider)
+			root := workspaceWith(t, fmt.Sprintf("[extensions.x]\nwasm = %q\n", wasm))
+			opts := testOptions(t)
+			for _, start := range []string{"cold", "warm"} {
+				c := startServer(t, opts)
+				sync, completion := capabilitiesOf(t, c.initialize(root))
+				if !sync.OpenClose || sync.Change != 2 {
+					t.Errorf("%s: textDocumentSync = %+v, want openClose and incremental (2)", start, sync)
+				}
+				want := tt.completion || start == "cold"
+				if got := completion != nil; got != want {
+					t.Fatalf("%s: completionProvider present = %v, want %v", start, got, want)
+				}
+				if completion != nil {
+					if v, ok := completion["resolveProvider"]; !ok || v != false {
+						t.Errorf("%s: completionProvider = %v, want resolveProvider: false spelled out", start, completion)
+					}
+				}
+				c.loaded()
+				if code := c.shutdown(); code != 0 {
+					t.Fatalf("exit code %d", code)
 				}
 			}
 		})
+	}
+}
+
+// TestDynamicRegistration: a client that registers completion dynamically
+// gets it registered once the extensions have loaded, with their trigger
+// characters, and not in the answer to initialize.
+func TestDynamicRegistration(t *testing.T) {
+	root := workspaceWith(t, fmt.Sprintf("[extensions.words]\nwasm = %q\n", wasmbuild.Example(t, "words")))
+	c := startServer(t, testOptions(t))
+	_, completion := capabilitiesOf(t, c.initializeWith(root, map[string]any{
+		"textDocument": map[string]any{"completion": map[string]any{"dynamicRegistration": true}},
+	}))
+	if completion != nil {
+		t.Errorf("completionProvider = %v in the answer to initialize, want it registered dynamically instead", completion)
+	}
+	var reg struct {
+		Registrations []struct {
+			ID, Method      string
+			RegisterOptions struct {
+				DocumentSelector  *[]any
+				TriggerCharacters []string
+			}
+		}
+	}
+	c.waitFor("client/registerCapability", func() bool {
+		for _, m := range c.notes {
+			if m.Method == "client/registerCapability" {
+				json.Unmarshal(m.Params, &reg)
+				return true
+			}
+		}
+		return false
+	})
+	if len(reg.Registrations) != 1 || reg.Registrations[0].Method != "textDocument/completion" {
+		t.Fatalf("registrations = %+v, want textDocument/completion alone", reg.Registrations)
+	}
+	if opts := reg.Registrations[0].RegisterOptions; opts.DocumentSelector != nil {
+		t.Errorf("documentSelector = %v, want null (the client's own)", *opts.DocumentSelector)
+	}
+}
+
+// TestInitializeDoesNotWaitForLoad: with an extension that takes a second
+// to start, the answer to initialize comes first and the load is shown as
+// work-done progress, ending once the extension is ready.
+func TestInitializeDoesNotWaitForLoad(t *testing.T) {
+	root := workspaceWith(t, fmt.Sprintf("[extensions.slow]\nwasm = %q\nsettings = { ms = 1000 }\ngrants = { clock = true }\n",
+		wasmbuild.Build(t, "testdata/guests/slowstart")))
+	c := startServer(t, testOptions(t))
+	c.initializeWith(root, map[string]any{"window": map[string]any{"workDoneProgress": true}})
+	c.mu.Lock()
+	early := len(c.notes)
+	c.mu.Unlock()
+	if early != 0 {
+		t.Errorf("%d message(s) from the server before the answer to initialize was read, want none", early)
+	}
+	var kinds []string
+	c.waitFor("the end of the load's progress", func() bool {
+		kinds = kinds[:0]
+		for _, m := range c.notes {
+			if m.Method == "$/progress" {
+				var p struct{ Value struct{ Kind string } }
+				json.Unmarshal(m.Params, &p)
+				kinds = append(kinds, p.Value.Kind)
+			}
+		}
+		return len(kinds) > 0 && kinds[len(kinds)-1] == "end"
+	})
+	if kinds[0] != "begin" {
+		t.Errorf("progress kinds %v, want begin first", kinds)
+	}
+	if created := c.notifications("window/workDoneProgress/create"); len(created) != 1 {
+		t.Errorf("%d window/workDoneProgress/create requests, want 1", len(created))
 	}
 }
 

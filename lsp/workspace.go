@@ -2,9 +2,12 @@ package lsp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -50,6 +53,29 @@ func workspaceFolders(p initializeParams) []string {
 	return paths
 }
 
+// didChangeWorkspaceFolders updates the folders and reloads: each folder
+// has its own configuration.
+func (s *server) didChangeWorkspaceFolders(raw json.RawMessage) error {
+	var p protocol.DidChangeWorkspaceFoldersParams
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	folders := slices.Clone(s.folders)
+	for _, f := range p.Event.Removed {
+		folders = slices.DeleteFunc(folders, func(path string) bool { return path == uriPath(protocol.DocumentURI(f.URI)) })
+	}
+	for _, f := range p.Event.Added {
+		if path := uriPath(protocol.DocumentURI(f.URI)); path != "" && !slices.Contains(folders, path) {
+			folders = append(folders, path)
+		}
+	}
+	s.folders = folders
+	s.mu.Unlock()
+	s.requestLoad("workspace folders changed")
+	return nil
+}
+
 // uriPath is the filesystem path of a file: URI, or "" for other schemes.
 func uriPath(u protocol.DocumentURI) (path string) {
 	if !strings.HasPrefix(string(u), "file:") {
@@ -70,6 +96,7 @@ func uriPath(u protocol.DocumentURI) (path string) {
 // is loaded: the server, lsphost check and lsphost doctor all go through
 // resolveConfig, so they agree on what the policy allows.
 type resolution struct {
+	paths       []string // the workspace folders, in the client's order
 	policy      extensions.Policy
 	policyFound bool
 	// specsOf has the specs of each folder: the user's, and the folder's
@@ -84,7 +111,7 @@ type resolution struct {
 // resolveConfig reads the user configuration and policy and each folder's
 // configuration, and narrows each folder's specs to the policy.
 func resolveConfig(userConfig string, paths []string) resolution {
-	r := resolution{policy: extensions.DefaultPolicy, refusals: map[string][]error{}}
+	r := resolution{paths: paths, policy: extensions.DefaultPolicy, refusals: map[string][]error{}}
 	var user []extensions.Spec
 	if userConfig != "" {
 		var errs []error
@@ -119,12 +146,27 @@ func resolveConfig(userConfig string, paths []string) resolution {
 	return r
 }
 
-// loadWorkspace resolves the configuration and loads every extension it
-// enables, each once, in parallel. Problems are returned; whatever is valid
-// is loaded regardless.
-func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string, paths []string, log *slog.Logger) (*workspace, []error) {
-	r := resolveConfig(userConfig, paths)
-	problems, specsOf := r.problems, r.specsOf
+// loadOptions say what a load may reuse and whom it tells how far it got.
+type loadOptions struct {
+	// settings are the editor's settings by extension name; they override
+	// the configuration's (see configuration.go).
+	settings map[string]map[string]json.RawMessage
+	// previous is the workspace being replaced: its extensions are kept
+	// where neither their spec nor their .wasm changed, and kept in place
+	// of a new version that fails to load.
+	previous *workspace
+	// progress, if set, is called as each extension finishes loading.
+	progress func(done, total int, name string)
+}
+
+// loadWorkspace loads every extension the resolution enables, each once, in
+// parallel. Problems are returned; whatever is valid is loaded regardless.
+func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opts loadOptions, log *slog.Logger) (*workspace, []error) {
+	problems := slices.Clone(r.problems)
+	specsOf := map[string][]extensions.Spec{}
+	for path, specs := range r.specsOf {
+		specsOf[path] = withSettings(specs, opts.settings)
+	}
 
 	// Load each distinct enabled spec once.
 	unique := map[string]extensions.Spec{}
@@ -135,17 +177,47 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string
 			}
 		}
 	}
+	var kept, byName map[string]*extensions.Extension
+	if opts.previous != nil {
+		kept, byName = map[string]*extensions.Extension{}, map[string]*extensions.Extension{}
+		for _, ext := range opts.previous.loaded {
+			kept[ext.Spec().Key()] = ext
+			byName[ext.Name()+"\x00"+ext.Spec().File] = ext
+		}
+	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	byKey := map[string]*extensions.Extension{}
+	done := 0
 	for key, spec := range unique {
+		if ext := kept[key]; ext != nil && !ext.WasmChanged() {
+			byKey[key] = ext
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			ext, err := host.Load(ctx, spec)
 			mu.Lock()
 			defer mu.Unlock()
+			done++
+			if opts.progress != nil {
+				opts.progress(done, len(unique), spec.Name)
+			}
 			if err != nil {
+				if old := byName[spec.Name+"\x00"+spec.File]; old != nil {
+					// Keep the last good version running.
+					err = fmt.Errorf("%w; the previously loaded version stays in use", err)
+					key = old.Spec().Key()
+					byKey[key] = old
+					for path, specs := range specsOf {
+						for i := range specs {
+							if specs[i].Name == spec.Name && specs[i].File == spec.File {
+								specsOf[path][i] = old.Spec()
+							}
+						}
+					}
+				}
 				problems = append(problems, &extensions.ConfigError{File: spec.File, Line: spec.Line, Key: "extensions." + spec.Name, Err: err})
 				return
 			}
@@ -154,6 +226,7 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, userConfig string
 		}()
 	}
 	wg.Wait()
+	paths := r.paths
 
 	ws := &workspace{}
 	for _, ext := range byKey {
@@ -201,37 +274,19 @@ func (w *workspace) extensionsFor(u protocol.DocumentURI, languageID, feature st
 	return out
 }
 
-// has reports whether any loaded extension declares feature.
-func (w *workspace) has(feature string) bool {
-	for _, ext := range w.loaded {
-		if ext.Has(feature) {
-			return true
-		}
-	}
-	return false
-}
-
-// triggerCharacters is the sorted union of the completion trigger
-// characters the extensions declare.
-func (w *workspace) triggerCharacters() []string {
-	set := map[string]bool{}
-	for _, ext := range w.loaded {
-		for _, t := range ext.Declaration().TriggerCharacters {
-			set[t] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func (w *workspace) close(ctx context.Context) {
 	for _, ext := range w.loaded {
 		ext.Close(ctx)
 	}
+}
+
+// declarations are what the loaded extensions declared.
+func (w *workspace) declarations() declarations {
+	var d declarations
+	for _, ext := range w.loaded {
+		d = append(d, ext.Declaration())
+	}
+	return d
 }
 
 // sortProblems orders configuration problems by file and line.

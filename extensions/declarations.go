@@ -1,0 +1,88 @@
+package extensions
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// The declaration cache remembers what each extension declared the last time
+// it loaded, so that the server can state its capabilities in its answer to
+// initialize without waiting for a compile (RATIONALE.md, "Why answer
+// initialize before the extensions load?"). It is a hint: a stale entry
+// costs a capability that is slightly off until the load corrects it.
+
+// wasmStamp identifies one version of a .wasm file cheaply: a stat, no read.
+type wasmStamp struct {
+	size    int64
+	modTime time.Time
+}
+
+func stampOf(path string) (wasmStamp, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return wasmStamp{}, err
+	}
+	return wasmStamp{fi.Size(), fi.ModTime()}, nil
+}
+
+func (h *Host) declarationFile(spec Spec) (string, bool) {
+	if h.opts.CacheDir == "" {
+		return "", false
+	}
+	st, err := stampOf(spec.Wasm)
+	if err != nil {
+		return "", false
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%d\x00%d", spec.Key(), st.size, st.modTime.UnixNano()))
+	return filepath.Join(h.opts.CacheDir, "declarations", hex.EncodeToString(sum[:16])+".json"), true
+}
+
+// CachedDeclaration returns what the extension spec describes declared when
+// it last loaded, if neither the spec nor its .wasm file changed since.
+func (h *Host) CachedDeclaration(spec Spec) (abi.InitializeResult, bool) {
+	var d abi.InitializeResult
+	file, ok := h.declarationFile(spec)
+	if !ok {
+		return d, false
+	}
+	data, err := os.ReadFile(file)
+	if err != nil || json.Unmarshal(data, &d) != nil {
+		return d, false
+	}
+	return d, true
+}
+
+func (h *Host) saveDeclaration(spec Spec, d abi.InitializeResult) {
+	file, ok := h.declarationFile(spec)
+	if !ok {
+		return
+	}
+	data, err := json.Marshal(d)
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(file), 0o755)
+	}
+	if err == nil {
+		// Write then rename: a concurrent reader never sees half a file.
+		tmp := file + ".tmp" + fmt.Sprint(os.Getpid())
+		if err = os.WriteFile(tmp, data, 0o644); err == nil {
+			err = os.Rename(tmp, file)
+		}
+	}
+	if err != nil {
+		h.log.Debug("declaration not cached", "extension", spec.Name, "err", err)
+	}
+}
+
+// WasmChanged reports whether the extension's .wasm file changed (or
+// vanished) since it was loaded.
+func (e *Extension) WasmChanged() bool {
+	st, err := stampOf(e.spec.Wasm)
+	return err != nil || st.size != e.stamp.size || !st.modTime.Equal(e.stamp.modTime)
+}

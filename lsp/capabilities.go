@@ -1,0 +1,176 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// clientCapabilities is the part of the client's capabilities the server
+// acts on. Declared here so that an odd capability elsewhere cannot fail
+// initialize.
+type clientCapabilities struct {
+	General struct {
+		// PositionEncodings (LSP 3.17) lists the encodings the client
+		// supports, most preferred first.
+		PositionEncodings []string `json:"positionEncodings"`
+	} `json:"general"`
+	Workspace struct {
+		Configuration         bool    `json:"configuration"`
+		DidChangeWatchedFiles dynamic `json:"didChangeWatchedFiles"`
+		ExecuteCommand        dynamic `json:"executeCommand"`
+	} `json:"workspace"`
+	TextDocument struct {
+		Completion dynamic `json:"completion"`
+	} `json:"textDocument"`
+	Window struct {
+		WorkDoneProgress bool `json:"workDoneProgress"`
+	} `json:"window"`
+}
+
+type dynamic struct {
+	DynamicRegistration bool `json:"dynamicRegistration"`
+}
+
+// declarations are what a set of extensions declared at load time; the
+// server's capabilities are derived from them.
+type declarations []abi.InitializeResult
+
+func (d declarations) has(feature string) bool {
+	return slices.ContainsFunc(d, func(r abi.InitializeResult) bool { return slices.Contains(r.Features, feature) })
+}
+
+// triggerCharacters is the sorted union of the completion trigger
+// characters.
+func (d declarations) triggerCharacters() []string {
+	var out []string
+	for _, r := range d {
+		out = append(out, r.TriggerCharacters...)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// capability is one LSP feature the extensions provide. When the client can
+// register it dynamically, the server registers it once the extensions have
+// loaded, and again when a reload changes it; otherwise it is stated in the
+// answer to initialize, from the declaration cache.
+type capability struct {
+	feature string // abi.Feature…
+	method  string // the LSP method, the registration's id
+	dynamic func(*clientCapabilities) bool
+	// options are the registration options, also the static value.
+	options func(declarations) any
+	static  func(*serverCapabilities, any)
+}
+
+var capabilityTable = []capability{
+	{
+		feature: abi.FeatureCompletion,
+		method:  protocol.MethodTextDocumentCompletion,
+		dynamic: func(c *clientCapabilities) bool { return c.TextDocument.Completion.DynamicRegistration },
+		options: func(d declarations) any {
+			return &completionOptions{TriggerCharacters: d.triggerCharacters()}
+		},
+		static: func(c *serverCapabilities, o any) { c.CompletionProvider = o.(*completionOptions) },
+	},
+}
+
+// staticCapabilities are the capabilities stated in the answer to
+// initialize. d are the cached declarations; known tells whether every
+// extension's is there. Without them every feature is stated, so that none
+// is missing when the extensions turn out to provide it.
+func (s *server) staticCapabilities(d declarations, known bool) serverCapabilities {
+	caps := serverCapabilities{
+		TextDocumentSync: &protocol.TextDocumentSyncOptions{
+			OpenClose: true,
+			Change:    protocol.TextDocumentSyncKindIncremental,
+			Save:      &protocol.SaveOptions{},
+		},
+		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: serverCommands},
+		Workspace: &protocol.ServerCapabilitiesWorkspace{
+			WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{Supported: true, ChangeNotifications: true},
+		},
+	}
+	for _, c := range capabilityTable {
+		if !c.dynamic(&s.client) && (!known || d.has(c.feature)) {
+			c.static(&caps, c.options(d))
+		}
+	}
+	return caps
+}
+
+// registration is LSP's Registration.
+type registration struct {
+	ID              string `json:"id"`
+	Method          string `json:"method"`
+	RegisterOptions any    `json:"registerOptions,omitempty"`
+}
+
+type unregistration struct {
+	ID     string `json:"id"`
+	Method string `json:"method"`
+}
+
+// register brings the client's dynamic registrations in line with the
+// loaded extensions: what changed is unregistered and registered anew.
+// Called by one load at a time.
+func (s *server) register(ctx context.Context, d declarations) {
+	var add []registration
+	var remove []unregistration
+	for _, c := range capabilityTable {
+		if !c.dynamic(&s.client) {
+			continue
+		}
+		var want []byte
+		var opts any
+		if d.has(c.feature) {
+			opts = registrationOptions(c.method, c.options(d))
+			want, _ = json.Marshal(opts)
+		}
+		have, registered := s.registered[c.method]
+		if registered && bytes.Equal(have, want) {
+			continue
+		}
+		if registered {
+			remove = append(remove, unregistration{ID: c.method, Method: c.method})
+			delete(s.registered, c.method)
+		}
+		if want != nil {
+			add = append(add, registration{ID: c.method, Method: c.method, RegisterOptions: opts})
+			s.registered[c.method] = want
+		}
+	}
+	if len(remove) > 0 {
+		if err := s.conn.call(ctx, "client/unregisterCapability", map[string]any{"unregisterations": remove}, nil); err != nil {
+			s.log.Warn("client/unregisterCapability failed", "err", err)
+		}
+	}
+	if len(add) > 0 {
+		if err := s.conn.call(ctx, "client/registerCapability", map[string]any{"registrations": add}, nil); err != nil {
+			s.log.Warn("client/registerCapability failed", "err", err)
+		}
+	}
+}
+
+// registrationOptions adds to a text document feature's options the
+// document selector that registration needs: null, the client's own.
+func registrationOptions(method string, opts any) any {
+	if !strings.HasPrefix(method, "textDocument/") {
+		return opts
+	}
+	raw, err := json.Marshal(opts)
+	m := map[string]any{}
+	if err != nil || json.Unmarshal(raw, &m) != nil {
+		return opts
+	}
+	m["documentSelector"] = nil
+	return m
+}

@@ -1,0 +1,180 @@
+package lsp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/lsphost/lsphost/extensions"
+)
+
+// Extensions load in the background: initialize is answered at once, and
+// whatever needs the extensions waits for the first load (currentWorkspace).
+// Later loads (reloads) replace the workspace only once they are done, so
+// the old one serves meanwhile. See RATIONALE.md ("Why answer initialize
+// before the extensions load?").
+
+// retireAfter is how long a replaced extension stays open for the calls
+// still running on it.
+const retireAfter = 30 * time.Second
+
+// requestLoad loads the configuration anew in the background; requests made
+// while a load runs are folded into one more load after it.
+func (s *server) requestLoad(reason string) {
+	s.mu.Lock()
+	if s.loading {
+		s.loadAgain = true
+		s.mu.Unlock()
+		return
+	}
+	s.loading = true
+	s.mu.Unlock()
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		for {
+			s.load(reason)
+			s.mu.Lock()
+			if !s.loadAgain || s.bgCtx.Err() != nil {
+				s.loading = false
+				s.mu.Unlock()
+				return
+			}
+			s.loadAgain, reason = false, "changes during the last load"
+			s.mu.Unlock()
+		}
+	}()
+}
+
+// load resolves the configuration, loads what changed and makes the result
+// the current workspace.
+func (s *server) load(reason string) {
+	s.mu.Lock()
+	prev, folders, settings := s.workspace, s.folders, s.settings
+	s.mu.Unlock()
+	first := prev == nil
+	r := resolveConfig(s.opts.UserConfig, folders)
+	stamps := s.watchedStamps(r, prev)
+	if !first && unreadable(r.problems) {
+		// A half-typed config must not take the running extensions away.
+		s.reportProblems(r.problems, "lsphost: the configuration cannot be read; the last good configuration stays in use:")
+		s.setStamps(stamps)
+		return
+	}
+	s.log.Info("loading extensions", "reason", reason)
+	prog := s.beginProgress("lsphost", "loading extensions")
+	ws, problems := loadWorkspace(s.bgCtx, s.host, r, loadOptions{settings: settings, previous: prev, progress: prog.report}, s.log)
+	prog.end(fmt.Sprintf("%d extension(s) ready", len(ws.loaded)))
+	if s.bgCtx.Err() != nil {
+		ws.close(context.Background())
+		return
+	}
+	s.reportProblems(problems, "lsphost: %d configuration problem(s); the rest of the configuration is in use:")
+	s.mu.Lock()
+	s.workspace = ws
+	s.mu.Unlock()
+	s.setStamps(s.watchedStamps(r, ws))
+	if first {
+		close(s.started)
+	} else {
+		s.retire(prev, ws)
+		s.rediagnose()
+	}
+	s.register(s.bgCtx, ws.declarations())
+	s.registerWatchers()
+}
+
+// unreadable reports whether a configuration file could not be used at all.
+func unreadable(problems []error) bool {
+	for _, err := range problems {
+		var ce *extensions.ConfigError
+		if errors.As(err, &ce) && ce.Unreadable {
+			return true
+		}
+	}
+	return false
+}
+
+// reportProblems logs every problem and shows them to the user in one
+// message, unless the same problems were shown last time.
+func (s *server) reportProblems(problems []error, header string) {
+	var b strings.Builder
+	if strings.Contains(header, "%d") {
+		header = fmt.Sprintf(header, len(problems))
+	}
+	b.WriteString(header)
+	for _, err := range problems {
+		s.log.Error("configuration problem", "err", err)
+		b.WriteString("\n" + err.Error())
+	}
+	s.mu.Lock()
+	same := b.String() == s.shownProblems
+	s.shownProblems = b.String()
+	s.mu.Unlock()
+	if len(problems) > 0 && !same {
+		s.queueMessage(protocol.MessageTypeError, b.String())
+	}
+}
+
+// currentWorkspace is the loaded workspace; before the first load is done
+// it waits for it. Never call it from the reader goroutine.
+func (s *server) currentWorkspace() *workspace {
+	<-s.started
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.workspace
+}
+
+// retire closes the extensions of prev that ws no longer uses, once the
+// calls still running on them are over.
+func (s *server) retire(prev, ws *workspace) {
+	for _, ext := range prev.loaded {
+		if !containsExt(ws.loaded, ext) {
+			s.mu.Lock()
+			s.retired = append(s.retired, ext)
+			s.mu.Unlock()
+			time.AfterFunc(retireAfter, func() { s.closeRetired(ext) })
+		}
+	}
+}
+
+func containsExt(list []*extensions.Extension, ext *extensions.Extension) bool {
+	for _, e := range list {
+		if e == ext {
+			return true
+		}
+	}
+	return false
+}
+
+// closeRetired closes ext if it is still waiting to be closed.
+func (s *server) closeRetired(ext *extensions.Extension) {
+	s.mu.Lock()
+	i := -1
+	for j, e := range s.retired {
+		if e == ext {
+			i = j
+		}
+	}
+	if i >= 0 {
+		s.retired = append(s.retired[:i], s.retired[i+1:]...)
+	}
+	s.mu.Unlock()
+	if i >= 0 {
+		ext.Close(context.Background())
+	}
+}
+
+// rediagnose recomputes the diagnostics of every open document; only what
+// changed is published.
+func (s *server) rediagnose() {
+	s.docs.mu.Lock()
+	defer s.docs.mu.Unlock()
+	for _, d := range s.docs.m {
+		s.scheduleDiagnostics(d)
+	}
+}

@@ -1,0 +1,228 @@
+package lsp
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lsphost/lsphost/internal/wasmbuild"
+)
+
+// lastDiagnostics returns the messages of the last diagnostics published
+// for uri, sorted, or nil if none was published. c.mu must be held.
+func (c *client) lastDiagnostics(uri string) []string {
+	for i := len(c.notes) - 1; i >= 0; i-- {
+		if c.notes[i].Method != "textDocument/publishDiagnostics" {
+			continue
+		}
+		var p struct {
+			URI         string
+			Diagnostics []struct{ Source, Message string }
+		}
+		json.Unmarshal(c.notes[i].Params, &p)
+		if p.URI != uri {
+			continue
+		}
+		out := []string{}
+		for _, d := range p.Diagnostics {
+			out = append(out, d.Source+": "+d.Message)
+		}
+		slices.Sort(out)
+		return out
+	}
+	return nil
+}
+
+// waitDiagnostics waits until the last diagnostics published for uri are
+// want (source: message, in any order).
+func (c *client) waitDiagnostics(uri string, want ...string) {
+	c.t.Helper()
+	slices.Sort(want)
+	var got []string
+	c.waitUntil(func() string { return fmt.Sprintf("diagnostics %q for %s (last: %q)", want, uri, got) }, func() bool {
+		got = c.lastDiagnostics(uri)
+		return got != nil && slices.Equal(got, want)
+	})
+}
+
+func (c *client) open(path, text string) string {
+	c.t.Helper()
+	uri := fileURI(path)
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "plaintext", "version": 1, "text": text}})
+	return uri
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	// A new modification time even on a coarse clock: the reload looks at
+	// size and time.
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(2 * time.Second)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func todoConfig(t *testing.T, keywords ...string) string {
+	config := fmt.Sprintf("[extensions.todo]\nwasm = %q\n", wasmbuild.Example(t, "todo"))
+	if len(keywords) > 0 {
+		k, _ := json.Marshal(keywords)
+		config += fmt.Sprintf("settings = { keywords = %s }\n", k)
+	}
+	return config
+}
+
+// TestReloadOnConfigEdit: an edited .lsphost.toml takes effect without a
+// restart, by polling (a client that watches nothing) and by the client's
+// file events (polling off); open documents are diagnosed again.
+func TestReloadOnConfigEdit(t *testing.T) {
+	for _, how := range []string{"poll", "client event"} {
+		t.Run(how, func(t *testing.T) {
+			root := workspaceWith(t, todoConfig(t))
+			opts := testOptions(t)
+			opts.PollInterval = 20 * time.Millisecond
+			if how == "client event" {
+				opts.PollInterval = -1
+			}
+			c := startServer(t, opts)
+			c.initialize(root)
+			uri := c.open(filepath.Join(root, "a.txt"), "TODO one\nFIXME two\n")
+			c.waitDiagnostics(uri, "todo: TODO one", "todo: FIXME two")
+
+			config := filepath.Join(root, ConfigFile)
+			writeFile(t, config, todoConfig(t, "FIXME"))
+			if how == "client event" {
+				c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": fileURI(config), "type": 2}}})
+			}
+			c.waitDiagnostics(uri, "todo: FIXME two")
+		})
+	}
+}
+
+// TestReloadKeepsLastGoodConfig: a broken edit keeps the running extensions
+// and says why; fixing it reloads.
+func TestReloadKeepsLastGoodConfig(t *testing.T) {
+	root := workspaceWith(t, todoConfig(t))
+	opts := testOptions(t)
+	opts.PollInterval = 20 * time.Millisecond
+	c := startServer(t, opts)
+	c.initialize(root)
+	uri := c.open(filepath.Join(root, "a.txt"), "TODO one\nFIXME two\n")
+	c.waitDiagnostics(uri, "todo: TODO one", "todo: FIXME two")
+
+	config := filepath.Join(root, ConfigFile)
+	writeFile(t, config, "[extensions.todo\nwasm = ")
+	c.waitFor("a message about the broken configuration", func() bool {
+		for _, m := range c.notes {
+			if m.Method == "window/showMessage" && strings.Contains(string(m.Params), "the last good configuration stays in use") {
+				return true
+			}
+		}
+		return false
+	})
+	// Still served by the last good configuration.
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []any{map[string]any{"text": "TODO three\n"}}})
+	c.waitDiagnostics(uri, "todo: TODO three")
+
+	writeFile(t, config, todoConfig(t, "FIXME", "TODO"))
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 3},
+		"contentChanges": []any{map[string]any{"text": "TODO four\nFIXME five\n"}}})
+	c.waitDiagnostics(uri, "todo: TODO four", "todo: FIXME five")
+}
+
+// TestReloadKeepsLastGoodWasm: a .wasm replaced by a broken file keeps the
+// previous version running, with a message saying so.
+func TestReloadKeepsLastGoodWasm(t *testing.T) {
+	root := t.TempDir()
+	wasm := filepath.Join(root, "todo.wasm")
+	code, err := os.ReadFile(wasmbuild.Example(t, "todo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, wasm, string(code))
+	writeFile(t, filepath.Join(root, ConfigFile), fmt.Sprintf("[extensions.todo]\nwasm = %q\n", wasm))
+	opts := testOptions(t)
+	opts.PollInterval = 20 * time.Millisecond
+	c := startServer(t, opts)
+	c.initialize(root)
+	uri := c.open(filepath.Join(root, "a.txt"), "TODO one\nFIXME two\n")
+	c.waitDiagnostics(uri, "todo: TODO one", "todo: FIXME two")
+
+	os.WriteFile(wasm, []byte("\x00asm truncated"), 0o644)
+	c.waitFor("a message about the broken .wasm", func() bool {
+		for _, m := range c.notes {
+			if m.Method == "window/showMessage" && strings.Contains(string(m.Params), "the previously loaded version stays in use") {
+				return true
+			}
+		}
+		return false
+	})
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []any{map[string]any{"text": "TODO two\n"}}})
+	c.waitDiagnostics(uri, "todo: TODO two")
+}
+
+// TestEditorSettings: settings from the editor override the configuration's,
+// pushed with didChangeConfiguration or pulled with workspace/configuration.
+func TestEditorSettings(t *testing.T) {
+	override := map[string]any{"extensions": map[string]any{"todo": map[string]any{"settings": map[string]any{"keywords": []string{"FIXME"}}}}}
+	for _, how := range []string{"push", "pull"} {
+		t.Run(how, func(t *testing.T) {
+			root := workspaceWith(t, todoConfig(t))
+			opts := testOptions(t)
+			opts.PollInterval = -1
+			c := startServer(t, opts)
+			caps := map[string]any{}
+			if how == "pull" {
+				caps["workspace"] = map[string]any{"configuration": true}
+				c.mu.Lock()
+				c.settings = map[string]any{} // nothing at first
+				c.mu.Unlock()
+			}
+			c.initializeWith(root, caps)
+			uri := c.open(filepath.Join(root, "a.txt"), "TODO one\nFIXME two\n")
+			c.waitDiagnostics(uri, "todo: TODO one", "todo: FIXME two")
+			if how == "push" {
+				c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"lsphost": override}})
+			} else {
+				c.mu.Lock()
+				c.settings = override
+				c.mu.Unlock()
+				c.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+			}
+			c.waitDiagnostics(uri, "todo: FIXME two")
+		})
+	}
+}
+
+// TestMultiRoot: each workspace folder has its own configuration; a
+// document gets the extensions of the folder that contains it, and a folder
+// added later brings its own.
+func TestMultiRoot(t *testing.T) {
+	a := workspaceWith(t, todoConfig(t, "AAA"))
+	b := workspaceWith(t, todoConfig(t, "BBB"))
+	opts := testOptions(t)
+	opts.PollInterval = -1
+	c := startServer(t, opts)
+	c.call("initialize", map[string]any{"processId": nil, "capabilities": map[string]any{},
+		"workspaceFolders": []any{map[string]any{"uri": fileURI(a), "name": "a"}}})
+	c.notify("initialized", map[string]any{})
+	const text = "AAA x\nBBB y\n"
+	ua := c.open(filepath.Join(a, "f.txt"), text)
+	c.waitDiagnostics(ua, "todo: AAA x")
+
+	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{
+		"added": []any{map[string]any{"uri": fileURI(b), "name": "b"}}, "removed": []any{}}})
+	c.loaded()
+	ub := c.open(filepath.Join(b, "f.txt"), text)
+	c.waitDiagnostics(ub, "todo: BBB y")
+	c.waitDiagnostics(ua, "todo: AAA x")
+}
