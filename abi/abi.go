@@ -57,17 +57,35 @@ const (
 // MaxReadFile is the largest file ImportReadFile returns.
 const MaxReadFile = 16 << 20
 
-// Methods a request can carry.
+// Methods a request can carry. Each method but initialize is sent only to
+// extensions that declared the feature of the same name.
 const (
-	MethodInitialize  = "initialize"
-	MethodDiagnostics = "diagnostics"
-	MethodCompletion  = "completion"
+	MethodInitialize        = "initialize"
+	MethodDiagnostics       = "diagnostics"
+	MethodCompletion        = "completion"
+	MethodCompletionResolve = "completionResolve"
+	MethodHover             = "hover"
+	MethodCodeAction        = "codeAction"
+	MethodCodeActionResolve = "codeActionResolve"
+	MethodFormatting        = "formatting"
+	MethodRangeFormatting   = "rangeFormatting"
+	MethodDocumentSymbol    = "documentSymbol"
+	MethodExecuteCommand    = "executeCommand"
 )
 
-// Features an extension can declare in InitializeResult.Features.
+// Features an extension can declare in InitializeResult.Features: the
+// methods above it answers.
 const (
-	FeatureDiagnostics = "diagnostics"
-	FeatureCompletion  = "completion"
+	FeatureDiagnostics       = "diagnostics"
+	FeatureCompletion        = "completion"
+	FeatureCompletionResolve = "completionResolve"
+	FeatureHover             = "hover"
+	FeatureCodeAction        = "codeAction"
+	FeatureCodeActionResolve = "codeActionResolve"
+	FeatureFormatting        = "formatting"
+	FeatureRangeFormatting   = "rangeFormatting"
+	FeatureDocumentSymbol    = "documentSymbol"
+	FeatureExecuteCommand    = "executeCommand"
 )
 
 // LogLevel is the level of a message passed to ImportLog. The values are
@@ -101,6 +119,11 @@ type Request struct {
 	// TriggerCharacter is set when completion was triggered by typing one of
 	// the declared trigger characters (MethodCompletion).
 	TriggerCharacter string `json:"triggerCharacter,omitempty"`
+
+	// Params are the method's parameters for the methods that have more:
+	// CodeActionParams, FormattingParams, ExecuteCommandParams, and the
+	// item or action to resolve.
+	Params json.RawMessage `json:"params,omitempty"`
 }
 
 // Document identifies the document whose text follows the request JSON.
@@ -133,6 +156,13 @@ type InitializeResult struct {
 	// empty means every document. The configuration's languages key
 	// overrides it.
 	Languages []string `json:"languages,omitempty"`
+	// Commands are the names of the commands the extension executes
+	// (FeatureExecuteCommand). The editor sees each as "NAME.COMMAND",
+	// NAME being the extension's configured name.
+	Commands []string `json:"commands,omitempty"`
+	// CodeActionKinds are the kinds of code action the extension offers
+	// (FeatureCodeAction), e.g. "quickfix".
+	CodeActionKinds []string `json:"codeActionKinds,omitempty"`
 }
 
 // DiagnosticsResult answers MethodDiagnostics.
@@ -159,6 +189,9 @@ type Diagnostic struct {
 	Severity Severity `json:"severity,omitempty"` // 0 means SeverityError
 	Message  string   `json:"message"`
 	Code     string   `json:"code,omitempty"`
+	// Data is kept by the host and sent back with the diagnostic in a
+	// codeAction request, e.g. the fix a quick fix should make.
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 // CompletionResult answers MethodCompletion.
@@ -204,6 +237,8 @@ type CompletionItem struct {
 	// Edit, when set, replaces the byte range [Start, End) with NewText
 	// instead of inserting at the cursor.
 	Edit *TextEdit `json:"edit,omitempty"`
+	// Data is sent back with the item in MethodCompletionResolve.
+	Data json.RawMessage `json:"data,omitempty"`
 }
 
 // TextEdit replaces the byte range [Start, End) of the text with NewText.
@@ -211,6 +246,130 @@ type TextEdit struct {
 	Start   int    `json:"start"`
 	End     int    `json:"end"`
 	NewText string `json:"newText"`
+}
+
+// CompletionResolveParams is MethodCompletionResolve's Params: an item the
+// extension returned, to complete with details (e.g. Documentation).
+type CompletionResolveParams struct {
+	Item CompletionItem `json:"item"`
+}
+
+// HoverResult answers MethodHover (Request.Offset is the cursor). Empty
+// Contents means nothing to show.
+type HoverResult struct {
+	Contents string `json:"contents"` // Markdown
+	// Start and End, when End > Start, are the byte range the hover is
+	// about, which editors highlight.
+	Start int `json:"start,omitempty"`
+	End   int `json:"end,omitempty"`
+}
+
+// CodeActionParams is MethodCodeAction's Params: the byte range [Start,
+// End) the editor asks about, the extension's own diagnostics that overlap
+// it, and the kinds of action wanted (empty: all).
+type CodeActionParams struct {
+	Start       int          `json:"start"`
+	End         int          `json:"end"`
+	Diagnostics []Diagnostic `json:"diagnostics"`
+	Only        []string     `json:"only,omitempty"`
+}
+
+// CodeActionResult answers MethodCodeAction.
+type CodeActionResult struct {
+	Actions []CodeAction `json:"actions"`
+}
+
+// CodeAction is one action on the document. An action with neither Edits
+// nor Command but with Data is completed by MethodCodeActionResolve when the
+// user picks it.
+type CodeAction struct {
+	Title string `json:"title"`
+	Kind  string `json:"kind,omitempty"` // e.g. "quickfix", "source.fixAll"
+	// Diagnostics are indices into CodeActionParams.Diagnostics: the
+	// problems this action fixes.
+	Diagnostics []int      `json:"diagnostics,omitempty"`
+	IsPreferred bool       `json:"isPreferred,omitempty"`
+	Edits       []TextEdit `json:"edits,omitempty"` // on the document
+	Command     *Command   `json:"command,omitempty"`
+	// Data is sent back with the action in MethodCodeActionResolve.
+	Data json.RawMessage `json:"data,omitempty"`
+}
+
+// CodeActionResolveParams is MethodCodeActionResolve's Params.
+type CodeActionResolveParams struct {
+	Action CodeAction `json:"action"`
+}
+
+// Command is a command of the extension's, named as in
+// InitializeResult.Commands, to run with Arguments.
+type Command struct {
+	Title     string            `json:"title"`
+	Command   string            `json:"command"`
+	Arguments []json.RawMessage `json:"arguments,omitempty"`
+}
+
+// FormattingParams is the Params of MethodFormatting and
+// MethodRangeFormatting (which sets the byte range [Start, End) to format).
+type FormattingParams struct {
+	TabSize      int  `json:"tabSize"`
+	InsertSpaces bool `json:"insertSpaces"`
+	Start        int  `json:"start,omitempty"`
+	End          int  `json:"end,omitempty"`
+}
+
+// FormattingResult answers MethodFormatting and MethodRangeFormatting. The
+// edits must not overlap; the host refuses the whole answer if they do.
+type FormattingResult struct {
+	Edits []TextEdit `json:"edits"`
+}
+
+// DocumentSymbolResult answers MethodDocumentSymbol.
+type DocumentSymbolResult struct {
+	Symbols []Symbol `json:"symbols"`
+}
+
+// Symbol is a named part of the document, e.g. a heading or a function.
+// [Start, End) is all of it; [SelectionStart, SelectionEnd) its name, inside
+// it (the host uses [Start, End) if that is not so).
+type Symbol struct {
+	Name           string     `json:"name"`
+	Detail         string     `json:"detail,omitempty"`
+	Kind           SymbolKind `json:"kind"`
+	Start          int        `json:"start"`
+	End            int        `json:"end"`
+	SelectionStart int        `json:"selectionStart"`
+	SelectionEnd   int        `json:"selectionEnd"`
+	Children       []Symbol   `json:"children,omitempty"`
+}
+
+// SymbolKind has LSP's SymbolKind values (1 File … 26 TypeParameter).
+type SymbolKind int
+
+// A few common symbol kinds; any LSP value is accepted.
+const (
+	SymbolFile     SymbolKind = 1
+	SymbolModule   SymbolKind = 2
+	SymbolClass    SymbolKind = 5
+	SymbolFunction SymbolKind = 12
+	SymbolVariable SymbolKind = 13
+	SymbolString   SymbolKind = 15
+	SymbolKey      SymbolKind = 20
+)
+
+// ExecuteCommandParams is MethodExecuteCommand's Params. The request carries
+// the document the command is about, if its first argument names an open
+// document's URI as {"uri": ...}.
+type ExecuteCommandParams struct {
+	Command   string            `json:"command"`
+	Arguments []json.RawMessage `json:"arguments,omitempty"`
+}
+
+// ExecuteCommandResult answers MethodExecuteCommand: a result for the
+// editor, and edits to the request's document, which the host asks the
+// editor to apply.
+type ExecuteCommandResult struct {
+	Result json.RawMessage `json:"result,omitempty"`
+	Edits  []TextEdit      `json:"edits,omitempty"`
 }
 
 // PackResult packs a guest memory location into ExportCall's i64 result.

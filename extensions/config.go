@@ -99,11 +99,11 @@ func ParseConfig(path string, data []byte) ([]Spec, []error) {
 	}
 	p := parser{path: path, dir: filepath.Dir(path), md: &md}
 	for _, key := range sortedKeys(top) {
-		if key == "policy" || key == "languages" {
-			continue // read by LoadPolicy and LoadLanguages
+		if key == "policy" || key == "languages" || key == "formatters" {
+			continue // read by LoadPolicy, LoadLanguages and LoadFormatters
 		}
 		if key != "extensions" {
-			p.fail(top[key], key, errors.New("unknown key (known: extensions, languages, policy)"))
+			p.fail(top[key], key, errors.New("unknown key (known: extensions, formatters, languages, policy)"))
 			continue
 		}
 		var entries map[string]toml.Primitive
@@ -400,4 +400,42 @@ func LoadLanguages(file string) ([]Language, []error) {
 		langs = append(langs, Language{Pattern: pattern, ID: id})
 	}
 	return langs, p.errs
+}
+
+// LoadFormatters reads the [formatters] table of the configuration file:
+// which extension formats documents of each languageId ("*": any other).
+func LoadFormatters(file string) (map[string]string, []error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, nil // LoadConfig reports unreadable files
+	}
+	var top map[string]toml.Primitive
+	md, err := toml.Decode(string(data), &top)
+	if err != nil {
+		return nil, nil // and syntax errors
+	}
+	prim, ok := top["formatters"]
+	if !ok {
+		return nil, nil
+	}
+	p := parser{path: file, md: &md}
+	var fields map[string]toml.Primitive
+	if err := p.decodeTable(prim, &fields); err != nil {
+		p.fail(prim, "formatters", errors.New(`must be a table of languageIds, e.g. markdown = "whitespace"`))
+		return nil, p.errs
+	}
+	out := map[string]string{}
+	for _, lang := range sortedKeys(fields) {
+		var name string
+		err := p.md.PrimitiveDecode(fields[lang], &name)
+		if err == nil && !validName.MatchString(name) {
+			err = fmt.Errorf("%q is not an extension name", name)
+		}
+		if err != nil {
+			p.fail(fields[lang], "formatters."+lang, err)
+			continue
+		}
+		out[lang] = name
+	}
+	return out, p.errs
 }

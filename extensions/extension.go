@@ -382,13 +382,29 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 	return inst, nil
 }
 
+// knownFeatures are the features this host can route requests for.
+var knownFeatures = []string{
+	abi.FeatureDiagnostics, abi.FeatureCompletion, abi.FeatureCompletionResolve, abi.FeatureHover,
+	abi.FeatureCodeAction, abi.FeatureCodeActionResolve, abi.FeatureFormatting, abi.FeatureRangeFormatting,
+	abi.FeatureDocumentSymbol, abi.FeatureExecuteCommand,
+}
+
 // adopt validates the declaration of a new instance. Every instance of one
 // module must declare the same thing; the first one's is kept.
 func (e *Extension) adopt(decl abi.InitializeResult) error {
 	for _, f := range decl.Features {
-		if f != abi.FeatureDiagnostics && f != abi.FeatureCompletion {
+		if !slices.Contains(knownFeatures, f) {
 			e.host.log.Warn("extension declares an unknown feature, ignored", "extension", e.spec.Name, "feature", f)
 		}
+	}
+	decl.Commands = slices.DeleteFunc(decl.Commands, func(c string) bool {
+		return c == "" || len(c) > 100 || strings.ContainsAny(c, " \t\n")
+	})
+	if !slices.Contains(decl.Features, abi.FeatureExecuteCommand) {
+		decl.Commands = nil
+	}
+	if len(decl.Commands) > 100 || len(decl.CodeActionKinds) > 100 {
+		return errors.New("initialize: declaration too large")
 	}
 	var triggers []string
 	for _, t := range decl.TriggerCharacters {

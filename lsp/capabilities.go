@@ -26,9 +26,19 @@ type clientCapabilities struct {
 		Configuration         bool    `json:"configuration"`
 		DidChangeWatchedFiles dynamic `json:"didChangeWatchedFiles"`
 		ExecuteCommand        dynamic `json:"executeCommand"`
+		Diagnostics           struct {
+			RefreshSupport bool `json:"refreshSupport"`
+		} `json:"diagnostics"`
 	} `json:"workspace"`
 	TextDocument struct {
-		Completion dynamic `json:"completion"`
+		Completion      dynamic `json:"completion"`
+		Hover           dynamic `json:"hover"`
+		CodeAction      dynamic `json:"codeAction"`
+		Formatting      dynamic `json:"formatting"`
+		RangeFormatting dynamic `json:"rangeFormatting"`
+		DocumentSymbol  dynamic `json:"documentSymbol"`
+		// Diagnostic is present when the client pulls diagnostics (3.17).
+		Diagnostic *dynamic `json:"diagnostic"`
 	} `json:"textDocument"`
 	Window struct {
 		WorkDoneProgress bool `json:"workDoneProgress"`
@@ -41,10 +51,16 @@ type dynamic struct {
 
 // declarations are what a set of extensions declared at load time; the
 // server's capabilities are derived from them.
-type declarations []abi.InitializeResult
+type declarations []declared
+
+// declared is what the extension configured as name declared.
+type declared struct {
+	name string
+	abi.InitializeResult
+}
 
 func (d declarations) has(feature string) bool {
-	return slices.ContainsFunc(d, func(r abi.InitializeResult) bool { return slices.Contains(r.Features, feature) })
+	return slices.ContainsFunc(d, func(r declared) bool { return slices.Contains(r.Features, feature) })
 }
 
 // triggerCharacters is the sorted union of the completion trigger
@@ -71,16 +87,81 @@ type capability struct {
 	static  func(*serverCapabilities, any)
 }
 
+// always is the feature of a capability the server has whatever the
+// extensions: its own commands.
+const always = ""
+
 var capabilityTable = []capability{
 	{
 		feature: abi.FeatureCompletion,
 		method:  protocol.MethodTextDocumentCompletion,
 		dynamic: func(c *clientCapabilities) bool { return c.TextDocument.Completion.DynamicRegistration },
 		options: func(d declarations) any {
-			return &completionOptions{TriggerCharacters: d.triggerCharacters()}
+			return &completionOptions{TriggerCharacters: d.triggerCharacters(), ResolveProvider: d.has(abi.FeatureCompletionResolve)}
 		},
 		static: func(c *serverCapabilities, o any) { c.CompletionProvider = o.(*completionOptions) },
 	},
+	{
+		feature: abi.FeatureHover,
+		method:  protocol.MethodTextDocumentHover,
+		dynamic: func(c *clientCapabilities) bool { return c.TextDocument.Hover.DynamicRegistration },
+		options: func(declarations) any { return map[string]any{} },
+		static:  func(c *serverCapabilities, _ any) { c.HoverProvider = true },
+	},
+	{
+		feature: abi.FeatureCodeAction,
+		method:  protocol.MethodTextDocumentCodeAction,
+		dynamic: func(c *clientCapabilities) bool { return c.TextDocument.CodeAction.DynamicRegistration },
+		options: func(d declarations) any {
+			var kinds []string
+			for _, r := range d {
+				kinds = append(kinds, r.CodeActionKinds...)
+			}
+			slices.Sort(kinds)
+			return &codeActionOptions{CodeActionKinds: slices.Compact(kinds), ResolveProvider: d.has(abi.FeatureCodeActionResolve)}
+		},
+		static: func(c *serverCapabilities, o any) { c.CodeActionProvider = o.(*codeActionOptions) },
+	},
+	{
+		feature: abi.FeatureFormatting,
+		method:  protocol.MethodTextDocumentFormatting,
+		dynamic: func(c *clientCapabilities) bool { return c.TextDocument.Formatting.DynamicRegistration },
+		options: func(declarations) any { return map[string]any{} },
+		static:  func(c *serverCapabilities, _ any) { c.DocumentFormattingProvider = true },
+	},
+	{
+		feature: abi.FeatureRangeFormatting,
+		method:  protocol.MethodTextDocumentRangeFormatting,
+		dynamic: func(c *clientCapabilities) bool { return c.TextDocument.RangeFormatting.DynamicRegistration },
+		options: func(declarations) any { return map[string]any{} },
+		static:  func(c *serverCapabilities, _ any) { c.DocumentRangeFormattingProvider = true },
+	},
+	{
+		feature: abi.FeatureDocumentSymbol,
+		method:  protocol.MethodTextDocumentDocumentSymbol,
+		dynamic: func(c *clientCapabilities) bool { return c.TextDocument.DocumentSymbol.DynamicRegistration },
+		options: func(declarations) any { return map[string]any{} },
+		static:  func(c *serverCapabilities, _ any) { c.DocumentSymbolProvider = true },
+	},
+	{
+		feature: always,
+		method:  protocol.MethodWorkspaceExecuteCommand,
+		dynamic: func(c *clientCapabilities) bool { return c.Workspace.ExecuteCommand.DynamicRegistration },
+		options: func(d declarations) any { return &protocol.ExecuteCommandOptions{Commands: d.commands()} },
+		static:  func(c *serverCapabilities, o any) { c.ExecuteCommandProvider = o.(*protocol.ExecuteCommandOptions) },
+	},
+}
+
+// codeActionOptions is CodeActionOptions with resolveProvider, which
+// go.lsp.dev's lacks.
+type codeActionOptions struct {
+	CodeActionKinds []string `json:"codeActionKinds,omitempty"`
+	ResolveProvider bool     `json:"resolveProvider,omitempty"`
+}
+
+// provides reports whether d calls for capability c.
+func (c capability) provides(d declarations) bool {
+	return c.feature == always || d.has(c.feature)
 }
 
 // staticCapabilities are the capabilities stated in the answer to
@@ -94,15 +175,17 @@ func (s *server) staticCapabilities(d declarations, known bool) serverCapabiliti
 			Change:    protocol.TextDocumentSyncKindIncremental,
 			Save:      &protocol.SaveOptions{},
 		},
-		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: serverCommands},
 		Workspace: &protocol.ServerCapabilitiesWorkspace{
 			WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{Supported: true, ChangeNotifications: true},
 		},
 	}
 	for _, c := range capabilityTable {
-		if !c.dynamic(&s.client) && (!known || d.has(c.feature)) {
+		if !c.dynamic(&s.client) && (!known || c.provides(d)) {
 			c.static(&caps, c.options(d))
 		}
+	}
+	if s.client.TextDocument.Diagnostic != nil {
+		caps.DiagnosticProvider = &diagnosticOptions{Identifier: "lsphost"}
 	}
 	return caps
 }
@@ -131,7 +214,7 @@ func (s *server) register(ctx context.Context, d declarations) {
 		}
 		var want []byte
 		var opts any
-		if d.has(c.feature) {
+		if c.provides(d) {
 			opts = registrationOptions(c.method, c.options(d))
 			want, _ = json.Marshal(opts)
 		}

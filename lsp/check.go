@@ -167,7 +167,7 @@ func (s *server) checkFile(root, path, lang string) ([]Finding, []error) {
 		return nil, nil // binary
 	}
 	snap := snapshot{uri: u, languageID: lang, text: text.New(string(data))}
-	diags, errs := s.computeDiagnostics(snap)
+	diags, errs := s.computeDiagnostics(context.Background(), snap)
 	rel, _ := filepath.Rel(root, path)
 	out := make([]Finding, 0, len(diags))
 	for _, d := range diags {

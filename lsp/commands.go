@@ -3,9 +3,13 @@ package lsp
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 
 	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
 
+	"github.com/lsphost/lsphost/abi"
 	"github.com/lsphost/lsphost/extensions"
 )
 
@@ -21,10 +25,14 @@ type status struct {
 
 func (s *server) executeCommand(ctx context.Context, raw json.RawMessage) (any, error) {
 	var p struct {
-		Command string `json:"command"`
+		Command   string            `json:"command"`
+		Arguments []json.RawMessage `json:"arguments"`
 	}
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "executeCommand: "+err.Error())
+	}
+	if name, command, ok := strings.Cut(p.Command, "."); ok && p.Command != commandStatus {
+		return s.extensionCommand(ctx, name, command, p.Arguments)
 	}
 	switch p.Command {
 	case commandStatus:
@@ -38,4 +46,68 @@ func (s *server) executeCommand(ctx context.Context, raw json.RawMessage) (any, 
 		return st, nil
 	}
 	return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "unknown command: "+p.Command)
+}
+
+// extensionCommand runs an extension's command, "NAME.COMMAND". If the first
+// argument names an open document ({"uri": ...}), the extension gets it,
+// and the edits it returns are sent to the editor to apply.
+func (s *server) extensionCommand(ctx context.Context, name, command string, args []json.RawMessage) (any, error) {
+	var target struct {
+		URI protocol.DocumentURI `json:"uri"`
+	}
+	var doc *extensions.Document
+	var snap snapshot
+	if len(args) > 0 && json.Unmarshal(args[0], &target) == nil && target.URI != "" {
+		if sn, ok := s.docs.get(target.URI); ok {
+			snap = sn
+			d := sn.forExtension()
+			doc = &d
+		}
+	}
+	ws := s.currentWorkspace()
+	var ext *extensions.Extension
+	if doc != nil {
+		ext = ws.extensionNamed(snap.uri, name, abi.FeatureExecuteCommand)
+	} else {
+		for _, e := range ws.loaded {
+			if e.Name() == name && e.Has(abi.FeatureExecuteCommand) && !e.Disabled() {
+				ext = e
+				break
+			}
+		}
+	}
+	if ext == nil || !slices.Contains(ext.Declaration().Commands, command) {
+		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "unknown command: "+name+"."+command)
+	}
+	res, err := ext.ExecuteCommand(ctx, doc, abi.ExecuteCommandParams{Command: command, Arguments: args})
+	if err != nil {
+		return nil, jsonrpc2.NewError(jsonrpc2.InternalError, name+"."+command+": "+err.Error())
+	}
+	if len(res.Edits) > 0 {
+		edit := protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{snap.uri: s.toTextEdits(snap.text, res.Edits)}}
+		var applied protocol.ApplyWorkspaceEditResponse
+		if err := s.conn.call(ctx, "workspace/applyEdit", protocol.ApplyWorkspaceEditParams{Label: name + "." + command, Edit: edit}, &applied); err != nil {
+			return nil, jsonrpc2.NewError(jsonrpc2.InternalError, "workspace/applyEdit: "+err.Error())
+		}
+		if !applied.Applied {
+			return nil, jsonrpc2.NewError(jsonrpc2.InternalError, "the editor did not apply the edits: "+applied.FailureReason)
+		}
+	}
+	if len(res.Result) == 0 {
+		return nil, nil
+	}
+	return res.Result, nil
+}
+
+// commands are the commands the editor may run: the server's own and each
+// extension's, "NAME.COMMAND".
+func (d declarations) commands() []string {
+	out := slices.Clone(serverCommands)
+	for _, decl := range d {
+		for _, c := range decl.Commands {
+			out = append(out, decl.name+"."+c)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -17,7 +17,9 @@ import (
 // completionData is attached to every item so that a later
 // completionItem/resolve can go back to the extension that produced it.
 type completionData struct {
-	Extension string `json:"extension"`
+	Extension string               `json:"extension"`
+	URI       protocol.DocumentURI `json:"uri,omitempty"`  // set when the extension resolves items
+	Data      json.RawMessage      `json:"data,omitempty"` // the extension's own
 }
 
 func (s *server) completion(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -55,8 +57,13 @@ func (s *server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 			continue
 		}
 		list.IsIncomplete = list.IsIncomplete || r.value.IsIncomplete
+		resolves := r.ext.Has(abi.FeatureCompletionResolve)
 		for _, it := range r.value.Items {
-			list.Items = append(list.Items, s.completionItem(snap.text, r.ext.Name(), it))
+			item := s.completionItem(snap.text, r.ext.Name(), it)
+			if resolves {
+				item.Data = completionData{Extension: r.ext.Name(), URI: snap.uri, Data: it.Data}
+			}
+			list.Items = append(list.Items, item)
 		}
 	}
 	list.Items = mergeCompletions(list.Items)
@@ -131,4 +138,44 @@ func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem
 		out = append(out, it)
 	}
 	return out
+}
+
+// resolveCompletion sends an item back to the extension that produced it
+// and takes the details it adds; the edit stays as it was.
+func (s *server) resolveCompletion(ctx context.Context, raw json.RawMessage) (any, error) {
+	var item protocol.CompletionItem
+	if err := json.Unmarshal(raw, &item); err != nil {
+		return nil, invalidParams("completionItem/resolve", err)
+	}
+	var data completionData
+	if b, err := json.Marshal(item.Data); err != nil || json.Unmarshal(b, &data) != nil || data.URI == "" {
+		return item, nil // not one of ours to resolve
+	}
+	ext := s.currentWorkspace().extensionNamed(data.URI, data.Extension, abi.FeatureCompletionResolve)
+	if ext == nil {
+		return item, nil
+	}
+	in := abi.CompletionItem{
+		Label: item.Label, Kind: abi.CompletionItemKind(item.Kind), Detail: item.Detail,
+		InsertText: item.InsertText, InsertTextFormat: abi.InsertTextFormat(item.InsertTextFormat),
+		FilterText: item.FilterText, SortText: item.SortText, Data: data.Data,
+	}
+	if doc, ok := item.Documentation.(map[string]any); ok {
+		in.Documentation, _ = doc["value"].(string)
+	} else if doc, ok := item.Documentation.(string); ok {
+		in.Documentation = doc
+	}
+	out, err := ext.ResolveCompletion(ctx, in)
+	if err != nil {
+		s.log.Warn("completionItem/resolve failed", "extension", ext.Name(), "err", err)
+		return item, nil // the item as it was is still good
+	}
+	item.Detail, item.SortText, item.FilterText = out.Detail, out.SortText, out.FilterText
+	if out.Documentation != "" {
+		item.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: out.Documentation}
+	}
+	if item.TextEdit == nil {
+		item.InsertText, item.InsertTextFormat = out.InsertText, protocol.InsertTextFormat(out.InsertTextFormat)
+	}
+	return item, nil
 }

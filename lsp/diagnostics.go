@@ -26,6 +26,9 @@ type publishParams struct {
 // extra run: see RATIONALE.md ("Why coalesce instead of debounce?").
 // documents.mu must be held.
 func (s *server) scheduleDiagnostics(d *document) {
+	if s.pulling() {
+		return // the client asks when it wants them
+	}
 	if d.running {
 		d.dirty = true
 		return
@@ -38,7 +41,7 @@ func (s *server) scheduleDiagnostics(d *document) {
 func (s *server) runDiagnostics(snap snapshot) {
 	defer s.docs.runs.Done()
 	for {
-		diags, _ := s.computeDiagnostics(snap) // failures are logged
+		diags, _ := s.computeDiagnostics(context.Background(), snap) // failures are logged
 		s.docs.mu.Lock()
 		d := snap.doc
 		if s.docs.m[d.uri] == d && d.text == snap.text {
@@ -70,11 +73,11 @@ func (s *server) publish(d *document, version int32, diags []protocol.Diagnostic
 // computeDiagnostics asks every applicable extension in parallel and merges
 // their answers. A failing extension's part is left out; its error is logged
 // and returned.
-func (s *server) computeDiagnostics(snap snapshot) ([]protocol.Diagnostic, []error) {
+func (s *server) computeDiagnostics(ctx context.Context, snap snapshot) ([]protocol.Diagnostic, []error) {
 	ws := s.currentWorkspace()
 	exts := ws.extensionsFor(snap.uri, snap.languageID, abi.FeatureDiagnostics)
 	doc := extensions.Document{URI: string(snap.uri), LanguageID: snap.languageID, Version: snap.version, Text: snap.text}
-	results := fanOut(context.Background(), exts, func(ctx context.Context, ext *extensions.Extension) ([]abi.Diagnostic, error) {
+	results := fanOut(ctx, exts, func(ctx context.Context, ext *extensions.Extension) ([]abi.Diagnostic, error) {
 		return ext.Diagnostics(ctx, doc)
 	})
 	var out []protocol.Diagnostic
@@ -86,13 +89,17 @@ func (s *server) computeDiagnostics(snap snapshot) ([]protocol.Diagnostic, []err
 			continue
 		}
 		for _, d := range r.value {
-			out = append(out, protocol.Diagnostic{
+			diag := protocol.Diagnostic{
 				Range:    s.toRange(snap.text, d.Start, d.End),
 				Severity: protocol.DiagnosticSeverity(d.Severity),
 				Code:     codeOrNil(d.Code),
 				Source:   r.ext.Name(),
 				Message:  d.Message,
-			})
+			}
+			if len(d.Data) > 0 {
+				diag.Data = d.Data // kept by the client for code actions
+			}
+			out = append(out, diag)
 		}
 	}
 	return mergeDiagnostics(out), errs

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sync"
 
+	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
+	"github.com/lsphost/lsphost/extensions"
 	"github.com/lsphost/lsphost/lsp/text"
 )
 
@@ -164,4 +166,29 @@ func toProtocol(p text.Position) protocol.Position {
 // toRange converts a byte range of t to an LSP range.
 func (s *server) toRange(t *text.Snapshot, start, end int) protocol.Range {
 	return protocol.Range{Start: toProtocol(t.Position(start, s.enc)), End: toProtocol(t.Position(end, s.enc))}
+}
+
+// open returns a snapshot of the open document u, or the error a request
+// about a document that is not open gets.
+func (s *server) open(method string, u protocol.DocumentURI) (snapshot, error) {
+	snap, ok := s.docs.get(u)
+	if !ok {
+		return snap, jsonrpc2.NewError(jsonrpc2.InvalidParams, method+": document not open: "+string(u))
+	}
+	return snap, nil
+}
+
+// forExtension is the snapshot as extensions see it.
+func (snap snapshot) forExtension() extensions.Document {
+	return extensions.Document{URI: string(snap.uri), LanguageID: snap.languageID, Version: snap.version, Text: snap.text}
+}
+
+// offsetOf converts an LSP position in snap to a byte offset.
+func (s *server) offsetOf(snap snapshot, p protocol.Position) int {
+	return snap.text.Offset(fromProtocol(p), s.enc)
+}
+
+// invalidParams is the error for params that do not decode.
+func invalidParams(method string, err error) error {
+	return jsonrpc2.NewError(jsonrpc2.InvalidParams, method+": "+err.Error())
 }

@@ -83,6 +83,9 @@ func (s *server) load(reason string) {
 	} else {
 		s.retire(prev, ws)
 		s.rediagnose()
+		if s.pulling() {
+			s.refreshDiagnostics(s.bgCtx)
+		}
 	}
 	s.register(s.bgCtx, ws.declarations())
 	s.registerWatchers()

@@ -94,6 +94,7 @@ type server struct {
 	stamps        map[string]stamp                      // the watched files as of the last load
 	retired       []*extensions.Extension               // replaced, to close once idle
 	shownProblems string                                // the last problems shown to the user
+	told          []string                              // keys of the messages shown once
 	pending       []protocol.ShowMessageParams          // to show once the client is ready
 }
 
@@ -172,6 +173,20 @@ func (s *server) request(ctx context.Context, method string, params json.RawMess
 		return nil, nil
 	case protocol.MethodTextDocumentCompletion:
 		return s.completion(ctx, params)
+	case protocol.MethodCompletionItemResolve:
+		return s.resolveCompletion(ctx, params)
+	case protocol.MethodTextDocumentHover:
+		return s.hover(ctx, params)
+	case protocol.MethodTextDocumentCodeAction:
+		return s.codeActions(ctx, params)
+	case "codeAction/resolve":
+		return s.resolveCodeAction(ctx, params)
+	case protocol.MethodTextDocumentFormatting, protocol.MethodTextDocumentRangeFormatting:
+		return s.formatting(ctx, method, params)
+	case protocol.MethodTextDocumentDocumentSymbol:
+		return s.documentSymbols(ctx, params)
+	case methodDiagnostic:
+		return s.pullDiagnostics(ctx, params)
 	case protocol.MethodWorkspaceExecuteCommand:
 		return s.executeCommand(ctx, params)
 	}
@@ -293,7 +308,7 @@ func (s *server) cachedDeclarations(r resolution) (declarations, bool) {
 			}
 			seen[spec.Key()] = true
 			if decl, ok := s.host.CachedDeclaration(spec); ok {
-				d = append(d, decl)
+				d = append(d, declared{spec.Name, decl})
 			} else {
 				known = false
 			}
@@ -311,11 +326,17 @@ type initializeResult struct {
 }
 
 type serverCapabilities struct {
-	PositionEncoding       string                                `json:"positionEncoding"`
-	TextDocumentSync       *protocol.TextDocumentSyncOptions     `json:"textDocumentSync"`
-	CompletionProvider     *completionOptions                    `json:"completionProvider,omitempty"`
-	ExecuteCommandProvider *protocol.ExecuteCommandOptions       `json:"executeCommandProvider,omitempty"`
-	Workspace              *protocol.ServerCapabilitiesWorkspace `json:"workspace,omitempty"`
+	PositionEncoding                string                                `json:"positionEncoding"`
+	TextDocumentSync                *protocol.TextDocumentSyncOptions     `json:"textDocumentSync"`
+	CompletionProvider              *completionOptions                    `json:"completionProvider,omitempty"`
+	ExecuteCommandProvider          *protocol.ExecuteCommandOptions       `json:"executeCommandProvider,omitempty"`
+	HoverProvider                   bool                                  `json:"hoverProvider,omitempty"`
+	CodeActionProvider              *codeActionOptions                    `json:"codeActionProvider,omitempty"`
+	DocumentFormattingProvider      bool                                  `json:"documentFormattingProvider,omitempty"`
+	DocumentRangeFormattingProvider bool                                  `json:"documentRangeFormattingProvider,omitempty"`
+	DocumentSymbolProvider          bool                                  `json:"documentSymbolProvider,omitempty"`
+	DiagnosticProvider              *diagnosticOptions                    `json:"diagnosticProvider,omitempty"`
+	Workspace                       *protocol.ServerCapabilitiesWorkspace `json:"workspace,omitempty"`
 }
 
 type completionOptions struct {

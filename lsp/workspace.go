@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -31,8 +32,9 @@ type workspace struct {
 
 // folder is one workspace folder and the extensions its documents get.
 type folder struct {
-	path string // "" for the fallback
-	exts []*extensions.Extension
+	path       string // "" for the fallback
+	exts       []*extensions.Extension
+	formatters map[string]string // [formatters]: languageId to extension name
 }
 
 // workspaceFolders returns the filesystem paths of the folders the client
@@ -105,7 +107,10 @@ type resolution struct {
 	specsOf  map[string][]extensions.Spec
 	refused  []extensions.Spec  // workspace specs the policy refused to load
 	refusals map[string][]error // what the policy refused, by extension name
-	problems []error
+	// formattersOf has each folder's [formatters], the workspace's over the
+	// user's; key "" the user's alone.
+	formattersOf map[string]map[string]string
+	problems     []error
 }
 
 // resolveConfig reads the user configuration and policy and each folder's
@@ -121,10 +126,20 @@ func resolveConfig(userConfig string, paths []string) resolution {
 		r.problems = append(r.problems, errs...)
 	}
 	r.specsOf = map[string][]extensions.Spec{"": user}
+	userFormatters, errs := extensions.LoadFormatters(userConfig)
+	r.problems = append(r.problems, errs...)
+	r.formattersOf = map[string]map[string]string{"": userFormatters}
 	for _, p := range paths {
 		file := filepath.Join(p, ConfigFile)
 		specs, errs := extensions.LoadConfig(file)
 		r.problems = append(r.problems, errs...)
+		formatters, errs := extensions.LoadFormatters(file)
+		r.problems = append(r.problems, errs...)
+		r.formattersOf[p] = maps.Clone(userFormatters)
+		if r.formattersOf[p] == nil {
+			r.formattersOf[p] = map[string]string{}
+		}
+		maps.Copy(r.formattersOf[p], formatters)
 		if _, found, _ := extensions.LoadPolicy(file); found {
 			r.problems = append(r.problems, &extensions.ConfigError{File: file, Key: "policy",
 				Err: errors.New("ignored: a workspace cannot set policy; it belongs in the user configuration")})
@@ -234,7 +249,7 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 	}
 	sort.Slice(ws.loaded, func(i, j int) bool { return ws.loaded[i].Name() < ws.loaded[j].Name() })
 	collect := func(path string) folder {
-		f := folder{path: path}
+		f := folder{path: path, formatters: r.formattersOf[path]}
 		for _, spec := range specsOf[path] {
 			if ext := byKey[spec.Key()]; ext != nil && spec.Enabled {
 				f.exts = append(f.exts, ext)
@@ -251,18 +266,23 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 	return ws, problems
 }
 
-// extensionsFor returns the extensions with feature that apply to a
-// document, in name order.
-func (w *workspace) extensionsFor(u protocol.DocumentURI, languageID, feature string) []*extensions.Extension {
-	f, rel := w.fallback, ""
+// folderOf returns the innermost folder that contains the document u and
+// its slash path there, or the fallback and "".
+func (w *workspace) folderOf(u protocol.DocumentURI) (folder, string) {
 	if path := uriPath(u); path != "" {
 		for _, cand := range w.folders {
 			if r, err := filepath.Rel(cand.path, path); err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-				f, rel = cand, filepath.ToSlash(r)
-				break
+				return cand, filepath.ToSlash(r)
 			}
 		}
 	}
+	return w.fallback, ""
+}
+
+// extensionsFor returns the extensions with feature that apply to a
+// document, in name order.
+func (w *workspace) extensionsFor(u protocol.DocumentURI, languageID, feature string) []*extensions.Extension {
+	f, rel := w.folderOf(u)
 	var out []*extensions.Extension
 	for _, ext := range f.exts {
 		// A switched-off extension is skipped here, not at each call, so it
@@ -284,7 +304,7 @@ func (w *workspace) close(ctx context.Context) {
 func (w *workspace) declarations() declarations {
 	var d declarations
 	for _, ext := range w.loaded {
-		d = append(d, ext.Declaration())
+		d = append(d, declared{ext.Name(), ext.Declaration()})
 	}
 	return d
 }
@@ -306,4 +326,16 @@ func sortProblems(errs []error) {
 		}
 		return li < lj
 	})
+}
+
+// extensionNamed returns the extension called name that serves the
+// document u and has feature, or nil.
+func (w *workspace) extensionNamed(u protocol.DocumentURI, name, feature string) *extensions.Extension {
+	f, _ := w.folderOf(u)
+	for _, ext := range f.exts {
+		if ext.Name() == name && ext.Has(feature) && !ext.Disabled() {
+			return ext
+		}
+	}
+	return nil
 }

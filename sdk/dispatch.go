@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"runtime/debug"
+	"slices"
 
 	"github.com/lsphost/lsphost/abi"
 )
@@ -100,7 +102,7 @@ func (e *Extension) dispatch(req *abi.Request, text string) (any, error) {
 		}
 		return list, nil
 	}
-	return nil, fmt.Errorf("unknown method %q", req.Method)
+	return e.dispatchMore(req, text)
 }
 
 // initialize checks the host's ABI version, runs Init with the settings and
@@ -115,18 +117,34 @@ func (e *Extension) initialize(req *abi.Request) (any, error) {
 		}
 	}
 	features := []string{}
-	if e.Diagnostics != nil {
-		features = append(features, abi.FeatureDiagnostics)
+	for _, f := range []struct {
+		set     bool
+		feature string
+	}{
+		{e.Diagnostics != nil, abi.FeatureDiagnostics},
+		{e.Completion != nil, abi.FeatureCompletion},
+		{e.ResolveCompletion != nil, abi.FeatureCompletionResolve},
+		{e.Hover != nil, abi.FeatureHover},
+		{e.CodeActions != nil, abi.FeatureCodeAction},
+		{e.ResolveCodeAction != nil, abi.FeatureCodeActionResolve},
+		{e.Format != nil, abi.FeatureFormatting},
+		{e.Format != nil, abi.FeatureRangeFormatting},
+		{e.Symbols != nil, abi.FeatureDocumentSymbol},
+		{len(e.Commands) > 0, abi.FeatureExecuteCommand},
+	} {
+		if f.set {
+			features = append(features, f.feature)
+		}
 	}
-	if e.Completion != nil {
-		features = append(features, abi.FeatureCompletion)
-	}
+	commands := slices.Sorted(maps.Keys(e.Commands))
 	return abi.InitializeResult{
 		Name:              e.Name,
 		Version:           e.Version,
 		Features:          features,
 		TriggerCharacters: e.TriggerCharacters,
 		Languages:         e.Languages,
+		Commands:          commands,
+		CodeActionKinds:   e.CodeActionKinds,
 	}, nil
 }
 
@@ -152,11 +170,14 @@ func document(req *abi.Request, text string) (*Document, error) {
 func resultResponse(v any) ([]byte, error) {
 	b := make([]byte, 0, 512)
 	b = append(b, `{"result":`...)
-	switch r := v.(type) {
-	case abi.DiagnosticsResult:
-		b = appendDiagnostics(b, &r)
-	case abi.CompletionResult:
-		b = appendCompletion(b, &r)
+	// Results with raw data are left to encoding/json.
+	diags, isDiags := v.(abi.DiagnosticsResult)
+	list, isList := v.(abi.CompletionResult)
+	switch {
+	case isDiags && !slices.ContainsFunc(diags.Diagnostics, func(d Diagnostic) bool { return d.Data != nil }):
+		b = appendDiagnostics(b, &diags)
+	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil }):
+		b = appendCompletion(b, &list)
 	default:
 		buf := bytes.NewBuffer(b)
 		enc := json.NewEncoder(buf)

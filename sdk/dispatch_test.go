@@ -227,7 +227,8 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 func TestRequestErrors(t *testing.T) {
 	e := &Extension{Diagnostics: diagnoseNothing}
 	tests := []struct{ name, request, want string }{
-		{"unknown method", `{"method":"hover"}`, `unknown method "hover"`},
+		{"unknown method", `{"method":"rename"}`, `unknown method "rename"`},
+		{"feature not offered", `{"method":"hover"}`, `method "hover" not implemented by this extension`},
 		{"no method", `{}`, `unknown method ""`},
 		{"not implemented", completionRequest, `method "completion" not implemented by this extension`},
 		{"no document", `{"method":"diagnostics"}`, "diagnostics: request has no document"},

@@ -52,9 +52,9 @@ func ExampleRegister() {
 	text := "package a\n\nvar x = 1 // FIXME: overflow\n"
 	fmt.Printf("%s\n", sdk.Handle([]byte(diagnostics), []byte(text)))
 
-	fmt.Printf("%s\n", sdk.Handle([]byte(`{"method":"hover"}`), nil))
+	fmt.Printf("%s\n", sdk.Handle([]byte(`{"method":"rename"}`), nil))
 	// Output:
 	// {"result":{"name":"marker","version":"1.0.0","features":["diagnostics"]}}
 	// {"result":{"diagnostics":[{"start":24,"end":29,"severity":3,"message":"FIXME on line 3"}]}}
-	// {"error":{"message":"unknown method \"hover\""}}
+	// {"error":{"message":"unknown method \"rename\""}}
 }

@@ -31,6 +31,7 @@
 package sdk
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/lsphost/lsphost/abi"
@@ -62,6 +63,34 @@ type Extension struct {
 
 	// Completion, if set, proposes completions at a cursor.
 	Completion func(req *CompletionRequest) (CompletionList, error)
+
+	// ResolveCompletion, if set, completes an item the user is looking at
+	// (e.g. adds Documentation). Items come back with their Data.
+	ResolveCompletion func(item CompletionItem) (CompletionItem, error)
+
+	// Hover, if set, describes what is at a cursor, in Markdown.
+	Hover func(req *HoverRequest) (Hover, error)
+
+	// CodeActions, if set, offers actions for a range: quick fixes for
+	// the extension's diagnostics there, refactorings…
+	CodeActions func(req *CodeActionRequest) ([]CodeAction, error)
+	// CodeActionKinds are the kinds of action CodeActions offers, e.g.
+	// "quickfix"; the editor may ask for some kinds only.
+	CodeActionKinds []string
+	// ResolveCodeAction, if set, fills in the edits of an action returned
+	// without them, once the user picks it.
+	ResolveCodeAction func(doc *Document, action CodeAction) (CodeAction, error)
+
+	// Format, if set, formats the document, or the range in req.
+	Format func(req *FormatRequest) ([]TextEdit, error)
+
+	// Symbols, if set, lists the document's symbols (headings, functions…)
+	// for the editor's outline.
+	Symbols func(doc *Document) ([]Symbol, error)
+
+	// Commands, if set, are commands the editor can run by name, e.g.
+	// from a code action's Command. The editor sees "NAME.COMMAND".
+	Commands map[string]func(req *CommandRequest) (CommandResult, error)
 }
 
 // registered is the extension every request goes to; see Register.
@@ -110,6 +139,18 @@ type (
 	InsertTextFormat = abi.InsertTextFormat
 	// TextEdit replaces the byte range [Start, End) with NewText.
 	TextEdit = abi.TextEdit
+	// Hover is what Hover shows: Markdown Contents about the byte range
+	// [Start, End), if End > Start.
+	Hover = abi.HoverResult
+	// CodeAction is an action offered by CodeActions: edits to the
+	// document, a Command, or Data to resolve later.
+	CodeAction = abi.CodeAction
+	// Command names one of the extension's Commands, with its arguments.
+	Command = abi.Command
+	// Symbol is a named range of the document, with its children.
+	Symbol = abi.Symbol
+	// SymbolKind is LSP's SymbolKind (1 File … 26 TypeParameter).
+	SymbolKind = abi.SymbolKind
 	// LogLevel is the level of a message passed to Logf.
 	LogLevel = abi.LogLevel
 )
@@ -139,6 +180,17 @@ const (
 	Snippet   = abi.Snippet
 )
 
+// Common symbol kinds.
+const (
+	SymbolFile     = abi.SymbolFile
+	SymbolModule   = abi.SymbolModule
+	SymbolClass    = abi.SymbolClass
+	SymbolFunction = abi.SymbolFunction
+	SymbolVariable = abi.SymbolVariable
+	SymbolString   = abi.SymbolString
+	SymbolKey      = abi.SymbolKey
+)
+
 // Log levels.
 const (
 	LogError   = abi.LogError
@@ -156,4 +208,49 @@ type CompletionRequest struct {
 	// TriggerCharacter is the declared trigger character whose typing asked
 	// for completion, or "" when the user asked explicitly.
 	TriggerCharacter string
+}
+
+// HoverRequest asks what is at byte offset Offset of Document.
+type HoverRequest struct {
+	Document *Document
+	Offset   int // in [0, len(Document.Text)]
+}
+
+// CodeActionRequest asks for actions on the byte range [Start, End) of
+// Document.
+type CodeActionRequest struct {
+	Document   *Document
+	Start, End int
+	// Diagnostics are this extension's diagnostics that overlap the range,
+	// as it returned them (with their Data). An action that fixes one
+	// lists its index in CodeAction.Diagnostics.
+	Diagnostics []Diagnostic
+	// Only, if not empty, are the kinds of action wanted; the host also
+	// filters the answer by them.
+	Only []string
+}
+
+// FormatRequest asks to format Document, or its byte range [Start, End)
+// when Range is true.
+type FormatRequest struct {
+	Document     *Document
+	TabSize      int
+	InsertSpaces bool
+	Range        bool
+	Start, End   int
+}
+
+// CommandRequest runs one of the extension's commands. Document is set when
+// the first argument names an open document ({"uri": ...}).
+type CommandRequest struct {
+	Command   string
+	Arguments []json.RawMessage
+	Document  *Document
+}
+
+// CommandResult is a command's outcome: a Result for the editor, and Edits
+// to CommandRequest.Document, which the editor is asked to apply.
+type CommandResult struct {
+	Result any
+	Edits  []TextEdit
 }

@@ -59,8 +59,14 @@ func fastDecodeRequest(data []byte, req *abi.Request) bool {
 		case "triggerCharacter":
 			bit = 32
 			req.TriggerCharacter, ok = s.string()
+		case "params":
+			bit = 64
+			var raw []byte
+			if raw, ok = s.raw(); ok {
+				req.Params = json.RawMessage(append([]byte(nil), raw...))
+			}
 		default:
-			ok = !foldsTo(key, "method", "abiVersion", "settings", "document", "offset", "triggerCharacter") && s.skip(0)
+			ok = !foldsTo(key, "method", "abiVersion", "settings", "document", "offset", "triggerCharacter", "params") && s.skip(0)
 		}
 		ok = ok && seen&bit == 0
 		seen |= bit

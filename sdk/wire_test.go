@@ -18,12 +18,12 @@ func TestWireTypesUnchanged(t *testing.T) {
 		v    any
 		want string
 	}{
-		{abi.Request{}, `Method string "json:\"method\""; ABIVersion int "json:\"abiVersion,omitempty\""; Settings json.RawMessage "json:\"settings,omitempty\""; Document *abi.Document "json:\"document,omitempty\""; Offset int "json:\"offset,omitempty\""; TriggerCharacter string "json:\"triggerCharacter,omitempty\""`},
+		{abi.Request{}, `Method string "json:\"method\""; ABIVersion int "json:\"abiVersion,omitempty\""; Settings json.RawMessage "json:\"settings,omitempty\""; Document *abi.Document "json:\"document,omitempty\""; Offset int "json:\"offset,omitempty\""; TriggerCharacter string "json:\"triggerCharacter,omitempty\""; Params json.RawMessage "json:\"params,omitempty\""`},
 		{abi.Document{}, `URI string "json:\"uri\""; LanguageID string "json:\"languageId\""; Version int32 "json:\"version\""`},
 		{abi.DiagnosticsResult{}, `Diagnostics []abi.Diagnostic "json:\"diagnostics\""`},
-		{abi.Diagnostic{}, `Start int "json:\"start\""; End int "json:\"end\""; Severity abi.Severity "json:\"severity,omitempty\""; Message string "json:\"message\""; Code string "json:\"code,omitempty\""`},
+		{abi.Diagnostic{}, `Start int "json:\"start\""; End int "json:\"end\""; Severity abi.Severity "json:\"severity,omitempty\""; Message string "json:\"message\""; Code string "json:\"code,omitempty\""; Data json.RawMessage "json:\"data,omitempty\""`},
 		{abi.CompletionResult{}, `IsIncomplete bool "json:\"isIncomplete,omitempty\""; Items []abi.CompletionItem "json:\"items\""`},
-		{abi.CompletionItem{}, `Label string "json:\"label\""; Kind abi.CompletionItemKind "json:\"kind,omitempty\""; Detail string "json:\"detail,omitempty\""; Documentation string "json:\"documentation,omitempty\""; InsertText string "json:\"insertText,omitempty\""; InsertTextFormat abi.InsertTextFormat "json:\"insertTextFormat,omitempty\""; FilterText string "json:\"filterText,omitempty\""; SortText string "json:\"sortText,omitempty\""; Edit *abi.TextEdit "json:\"edit,omitempty\""`},
+		{abi.CompletionItem{}, `Label string "json:\"label\""; Kind abi.CompletionItemKind "json:\"kind,omitempty\""; Detail string "json:\"detail,omitempty\""; Documentation string "json:\"documentation,omitempty\""; InsertText string "json:\"insertText,omitempty\""; InsertTextFormat abi.InsertTextFormat "json:\"insertTextFormat,omitempty\""; FilterText string "json:\"filterText,omitempty\""; SortText string "json:\"sortText,omitempty\""; Edit *abi.TextEdit "json:\"edit,omitempty\""; Data json.RawMessage "json:\"data,omitempty\""`},
 		{abi.TextEdit{}, `Start int "json:\"start\""; End int "json:\"end\""; NewText string "json:\"newText\""`},
 	}
 	for _, tt := range tests {
@@ -48,6 +48,7 @@ func hostRequests() [][]byte {
 		{Method: "diagnostics", Document: &abi.Document{URI: "untitled:Untitled-1", LanguageID: "plaintext", Version: -1}},
 		{Method: "completion", Document: &abi.Document{URI: "file:///ü.md", LanguageID: "markdown", Version: 2147483647}, Offset: 123456, TriggerCharacter: "."},
 		{Method: "completion", Document: &abi.Document{URI: "file:///a", LanguageID: "x"}},
+		{Method: "codeAction", Document: &abi.Document{URI: "file:///a", LanguageID: "x"}, Params: json.RawMessage(`{"start":1,"end":2,"diagnostics":[{"start":1,"end":2,"message":"m","data":{"fix":"x"}}],"only":["quickfix"]}`)},
 	} {
 		b, err := json.Marshal(r)
 		if err != nil {
