@@ -115,8 +115,11 @@ func (c *client) read(r io.Reader) {
 		if m.Method != "" && len(m.ID) > 0 {
 			// A request from the server: answer as an editor would.
 			var result any
-			if m.Method == "workspace/configuration" {
+			switch m.Method {
+			case "workspace/configuration":
 				result = []any{c.settings}
+			case "workspace/applyEdit":
+				result = map[string]any{"applied": true}
 			}
 			reply, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": m.ID, "result": result})
 			go c.writeFrame(string(reply))
@@ -256,13 +259,18 @@ func (c *client) initialize(root string) json.RawMessage {
 	return c.initializeWith(root, map[string]any{})
 }
 
-// initializeWith performs the handshake with the given client capabilities.
-func (c *client) initializeWith(root string, capabilities map[string]any) json.RawMessage {
+// initializeWith performs the handshake with the given client capabilities,
+// root and more being the workspace folders.
+func (c *client) initializeWith(root string, capabilities map[string]any, more ...string) json.RawMessage {
 	c.t.Helper()
 	params := map[string]any{"processId": nil, "capabilities": capabilities}
 	if root != "" {
 		params["rootUri"] = fileURI(root)
-		params["workspaceFolders"] = []any{map[string]any{"uri": fileURI(root), "name": "ws"}}
+		folders := []any{map[string]any{"uri": fileURI(root), "name": "ws"}}
+		for _, f := range more {
+			folders = append(folders, map[string]any{"uri": fileURI(f), "name": filepath.Base(f)})
+		}
+		params["workspaceFolders"] = folders
 	}
 	r := c.call("initialize", params)
 	if r.Error != nil {
@@ -272,8 +280,9 @@ func (c *client) initializeWith(root string, capabilities map[string]any) json.R
 	return r.Result
 }
 
-// loaded waits until the server has loaded its extensions: lsphost.status
-// waits for the load, and everything the load sent comes before its reply.
+// loaded waits until the server has loaded its extensions and done the
+// reloads asked for so far: lsphost.status waits for them, and everything
+// they sent comes before its reply.
 func (c *client) loaded() {
 	c.t.Helper()
 	if r := c.call("workspace/executeCommand", map[string]any{"command": "lsphost.status"}); r.Error != nil {

@@ -88,15 +88,16 @@ func (s *server) codeActions(ctx context.Context, raw json.RawMessage) (any, err
 	for _, ext := range exts {
 		m := &mine{abi: []abi.Diagnostic{}}
 		for _, d := range p.Context.Diagnostics {
-			if d.Source != ext.Name() {
-				continue
+			ds, de := s.offsetOf(snap, d.Range.Start), s.offsetOf(snap, d.Range.End)
+			if d.Source != ext.Name() || ds > end || de < start {
+				continue // another's, or not in the range
 			}
 			code := ""
 			if d.Code != nil {
 				code = fmt.Sprint(d.Code)
 			}
 			m.abi = append(m.abi, abi.Diagnostic{
-				Start: s.offsetOf(snap, d.Range.Start), End: s.offsetOf(snap, d.Range.End),
+				Start: ds, End: de,
 				Severity: abi.Severity(d.Severity), Message: d.Message, Code: code, Data: d.Data,
 			})
 			m.from = append(m.from, d)

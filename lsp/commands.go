@@ -36,6 +36,7 @@ func (s *server) executeCommand(ctx context.Context, raw json.RawMessage) (any, 
 	}
 	switch p.Command {
 	case commandStatus:
+		s.waitLoads(ctx) // the state once the pending reloads are done
 		st := status{Extensions: []extensions.Health{}}
 		for _, ext := range s.currentWorkspace().loaded {
 			h := ext.Health()

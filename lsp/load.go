@@ -32,6 +32,7 @@ func (s *server) requestLoad(reason string) {
 		return
 	}
 	s.loading = true
+	s.loaded = make(chan struct{})
 	s.mu.Unlock()
 	s.bg.Add(1)
 	go func() {
@@ -41,6 +42,7 @@ func (s *server) requestLoad(reason string) {
 			s.mu.Lock()
 			if !s.loadAgain || s.bgCtx.Err() != nil {
 				s.loading = false
+				close(s.loaded)
 				s.mu.Unlock()
 				return
 			}
@@ -120,6 +122,19 @@ func (s *server) reportProblems(problems []error, header string) {
 	s.mu.Unlock()
 	if len(problems) > 0 && !same {
 		s.queueMessage(protocol.MessageTypeError, b.String())
+	}
+}
+
+// waitLoads waits until no load is running or ctx ends.
+func (s *server) waitLoads(ctx context.Context) {
+	s.mu.Lock()
+	loading, loaded := s.loading, s.loaded
+	s.mu.Unlock()
+	if loading {
+		select {
+		case <-loaded:
+		case <-ctx.Done():
+		}
 	}
 }
 

@@ -129,7 +129,11 @@ type scenario struct {
 	arch  archive
 	texts map[string]string // the editor's view of each open file
 	vers  map[string]int32
+	enc   string // the negotiated position encoding
 	out   strings.Builder
+	// printed counts the publishDiagnostics notes seen when a file's
+	// diagnostics were last printed, for rediagnostics.
+	printed map[string]int
 }
 
 func runScenario(t *testing.T, file string) {
@@ -143,7 +147,7 @@ func runScenario(t *testing.T, file string) {
 	masks := map[string]string{root: "$WORK"}
 	opts := testOptions(t)
 	for _, name := range a.names {
-		if name == "script" || name == "want" {
+		if name == "script" || name == "want" || name == "folders" || name == "capabilities.json" {
 			continue
 		}
 		content := a.files[name]
@@ -176,14 +180,35 @@ func runScenario(t *testing.T, file string) {
 			t.Fatal(err)
 		}
 	}
-	s := &scenario{t: t, c: startServer(t, opts), root: root, arch: a, texts: map[string]string{}, vers: map[string]int32{}}
-	s.c.initialize(root)
+	s := &scenario{t: t, c: startServer(t, opts), root: root, arch: a, texts: map[string]string{}, vers: map[string]int32{}, enc: "utf-16", printed: map[string]int{}}
+	// capabilities.json, if present, are the client's capabilities.
+	caps := map[string]any{}
+	if raw, ok := a.files["capabilities.json"]; ok {
+		if err := json.Unmarshal([]byte(raw), &caps); err != nil {
+			t.Fatalf("capabilities.json: %v", err)
+		}
+	}
+	var init struct {
+		Capabilities struct{ PositionEncoding string }
+	}
+	// folders, if present, lists more workspace folders (subfolders).
+	var more []string
+	for _, f := range strings.Fields(a.files["folders"]) {
+		more = append(more, filepath.Join(root, f))
+	}
+	json.Unmarshal(s.c.initializeWith(root, caps, more...), &init)
+	s.enc = init.Capabilities.PositionEncoding
 	for i, line := range strings.Split(a.files["script"], "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		args, err := splitArgs(line)
+		if verb, rest, _ := strings.Cut(line, " "); verb == "request" || verb == "notify" {
+			// request METHOD JSON: the JSON is the rest of the line.
+			method, json, _ := strings.Cut(strings.TrimSpace(rest), " ")
+			args, err = []string{verb, method, strings.TrimSpace(json)}, nil
+		}
 		if err != nil {
 			t.Fatalf("script line %d: %v", i+1, err)
 		}
@@ -235,12 +260,45 @@ func splitArgs(line string) ([]string, error) {
 
 func (s *scenario) uri(name string) string { return fileURI(filepath.Join(s.root, name)) }
 
-var uriRef = regexp.MustCompile(`\$URI\(([^)]*)\)`)
+var (
+	uriRef   = regexp.MustCompile(`\$URI\(([^)]*)\)`)
+	posRef   = regexp.MustCompile(`\$POS\(([^,]*),"([^"]*)"\)`)
+	diagsRef = regexp.MustCompile(`\$DIAGS\(([^)]*)\)`)
+)
 
-// expand replaces $URI(name) in a request's JSON by the URI of that file.
+// expand replaces in a request's JSON: $URI(name) by the URI of that file;
+// $POS(name,"before^after") by the position of ^ in its text, in the
+// negotiated encoding; $DIAGS(name) by the diagnostics last published for
+// it, as the editor would send them back.
 func (s *scenario) expand(arg string) string {
-	return uriRef.ReplaceAllStringFunc(arg, func(ref string) string {
+	arg = uriRef.ReplaceAllStringFunc(arg, func(ref string) string {
 		return s.uri(uriRef.FindStringSubmatch(ref)[1])
+	})
+	arg = posRef.ReplaceAllStringFunc(arg, func(ref string) string {
+		m := posRef.FindStringSubmatch(ref)
+		text := s.texts[m[1]]
+		before, after, _ := strings.Cut(m[2], "^")
+		i := strings.Index(text, before+after)
+		if i < 0 {
+			s.t.Fatalf("$POS: %q not in %s", m[2], m[1])
+		}
+		b, _ := json.Marshal(lspPosition(text, i+len(before), s.enc))
+		return string(b)
+	})
+	return diagsRef.ReplaceAllStringFunc(arg, func(ref string) string {
+		uri := s.uri(diagsRef.FindStringSubmatch(ref)[1])
+		s.c.mu.Lock()
+		defer s.c.mu.Unlock()
+		for i := len(s.c.notes) - 1; i >= 0; i-- {
+			var p struct {
+				URI         string
+				Diagnostics json.RawMessage
+			}
+			if s.c.notes[i].Method == "textDocument/publishDiagnostics" && json.Unmarshal(s.c.notes[i].Params, &p) == nil && p.URI == uri {
+				return string(p.Diagnostics)
+			}
+		}
+		return "[]"
 	})
 }
 
@@ -277,7 +335,7 @@ func (s *scenario) run(args []string) {
 		s.c.notify("textDocument/didChange", map[string]any{
 			"textDocument": map[string]any{"uri": s.uri(args[1]), "version": s.vers[args[1]]},
 			"contentChanges": []any{map[string]any{
-				"range": map[string]any{"start": lspPosition(old, i), "end": lspPosition(old, i+len(args[2]))},
+				"range": map[string]any{"start": lspPosition(old, i, s.enc), "end": lspPosition(old, i+len(args[2]), s.enc)},
 				"text":  args[3],
 			}},
 		})
@@ -295,7 +353,7 @@ func (s *scenario) run(args []string) {
 		s.c.notify("textDocument/didSave", map[string]any{"textDocument": map[string]any{"uri": s.uri(args[1])}})
 	case "diagnostics": // diagnostics FILE: wait for the current version's diagnostics
 		need(2)
-		s.printDiagnostics(args[1])
+		s.printDiagnostics(args[1], false)
 	case "complete": // complete FILE "text with ^ at the cursor" [TRIGGER]
 		need(3)
 		s.complete(args[1], args[2], args[3:])
@@ -305,6 +363,36 @@ func (s *scenario) run(args []string) {
 	case "notify": // notify METHOD JSON: send a notification as is
 		need(3)
 		s.c.notify(args[1], json.RawMessage(s.expand(args[2])))
+	case "write": // write NAME FROM: replace workspace file NAME by workspace file FROM and tell the server
+		need(3)
+		path := filepath.Join(s.root, args[1])
+		content, err := os.ReadFile(filepath.Join(s.root, args[2])) // with $name.wasm expanded
+		if err == nil {
+			err = os.WriteFile(path, content, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := time.Now().Add(2 * time.Second) // a new modification time even on a coarse clock
+		os.Chtimes(path, later, later)
+		s.c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": s.uri(args[1]), "type": 2}}})
+	case "awaitmessage": // awaitmessage TEXT: wait for a window/showMessage containing TEXT and print it
+		need(2)
+		var shown string
+		s.c.waitFor("a message with "+args[1], func() bool {
+			for _, m := range s.c.notes {
+				var p struct{ Message string }
+				if m.Method == "window/showMessage" && json.Unmarshal(m.Params, &p) == nil && strings.Contains(p.Message, args[1]) {
+					shown = p.Message
+					return true
+				}
+			}
+			return false
+		})
+		fmt.Fprintf(&s.out, "  %s\n", strings.ReplaceAll(shown, "\n", "\n    "))
+	case "rediagnostics": // rediagnostics FILE: wait for diagnostics newer than those last printed
+		need(2)
+		s.printDiagnostics(args[1], true)
 	case "setversion": // setversion FILE N: the version the next change follows
 		need(3)
 		v, err := strconv.Atoi(args[2])
@@ -360,7 +448,9 @@ type lspDiagnostic struct {
 	Code     any
 }
 
-func (s *scenario) printDiagnostics(name string) {
+// printDiagnostics prints the diagnostics published for the file's current
+// version; newer, if they must come after those printed last.
+func (s *scenario) printDiagnostics(name string, newer bool) {
 	uri, version := s.uri(name), s.vers[name]
 	var params struct {
 		Version     *int32          `json:"version"`
@@ -368,6 +458,9 @@ func (s *scenario) printDiagnostics(name string) {
 	}
 	s.c.waitFor(fmt.Sprintf("diagnostics of %s version %d", name, version), func() bool {
 		for i := len(s.c.notes) - 1; i >= 0; i-- {
+			if newer && i < s.printed[name] {
+				return false
+			}
 			m := s.c.notes[i]
 			if m.Method != "textDocument/publishDiagnostics" || !strings.Contains(string(m.Params), `"uri":"`+uri+`"`) {
 				continue
@@ -376,7 +469,11 @@ func (s *scenario) printDiagnostics(name string) {
 			if err := json.Unmarshal(m.Params, &params); err != nil {
 				s.t.Fatalf("publishDiagnostics %s: %v", m.Params, err)
 			}
-			return params.Version != nil && *params.Version == version
+			ok := params.Version != nil && *params.Version == version
+			if ok {
+				s.printed[name] = len(s.c.notes)
+			}
+			return ok
 		}
 		return false
 	})
@@ -405,7 +502,7 @@ func (s *scenario) complete(name, at string, trigger []string) {
 	}
 	r := s.c.call("textDocument/completion", map[string]any{
 		"textDocument": map[string]any{"uri": s.uri(name)},
-		"position":     lspPosition(text, i+len(before)),
+		"position":     lspPosition(text, i+len(before), s.enc),
 		"context":      ctx,
 	})
 	if r.Error != nil {
@@ -431,18 +528,19 @@ func (s *scenario) complete(name, at string, trigger []string) {
 
 // lspPosition is the LSP (UTF-16) position of byte offset off in text,
 // computed independently of package text.
-func lspPosition(text string, off int) map[string]int {
+func lspPosition(text string, off int, enc string) map[string]int {
 	line, col := 0, 0
 	for _, r := range text[:off] {
-		if r == '\n' {
+		switch {
+		case r == '\n':
 			line, col = line+1, 0
-			continue
-		}
-		if r == utf8.RuneError {
+		case enc == "utf-8":
+			col += utf8.RuneLen(r)
+		case enc == "utf-32" || r == utf8.RuneError:
 			col++
-			continue
+		default:
+			col += len(utf16.Encode([]rune{r}))
 		}
-		col += len(utf16.Encode([]rune{r}))
 	}
 	return map[string]int{"line": line, "character": col}
 }

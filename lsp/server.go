@@ -90,6 +90,7 @@ type server struct {
 	folders       []string                              // the workspace folders
 	settings      map[string]map[string]json.RawMessage // the editor's, by extension
 	loading       bool                                  // a load is running
+	loaded        chan struct{}                         // closed when the running loads are done
 	loadAgain     bool                                  // and another was asked for meanwhile
 	stamps        map[string]stamp                      // the watched files as of the last load
 	retired       []*extensions.Extension               // replaced, to close once idle
