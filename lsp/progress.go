@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"go.lsp.dev/protocol"
 )
 
 // progress reports a long task with LSP's work-done progress, if the client
@@ -81,8 +79,9 @@ func (p *progress) run() {
 	if p.finished() {
 		return
 	}
-	token := protocol.NewProgressToken(fmt.Sprintf("lsphost/load/%d", time.Now().UnixNano()))
-	if err := p.s.conn.call(ctx, "window/workDoneProgress/create", protocol.WorkDoneProgressCreateParams{Token: *token}, nil); err != nil {
+	// A plain string: go.lsp.dev's ProgressToken encodes as {} by value.
+	token := fmt.Sprintf("lsphost/load/%d", time.Now().UnixNano())
+	if err := p.s.conn.call(ctx, "window/workDoneProgress/create", map[string]any{"token": token}, nil); err != nil {
 		p.s.log.Debug("no progress: window/workDoneProgress/create failed", "err", err)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -136,14 +137,17 @@ func TestInitializeDoesNotWaitForLoad(t *testing.T) {
 	if early != 0 {
 		t.Errorf("%d message(s) from the server before the answer to initialize was read, want none", early)
 	}
-	var kinds []string
+	var kinds, tokens []string
 	c.waitFor("the end of the load's progress", func() bool {
-		kinds = kinds[:0]
+		kinds, tokens = kinds[:0], tokens[:0]
 		for _, m := range c.notes {
 			if m.Method == "$/progress" {
-				var p struct{ Value struct{ Kind string } }
+				var p struct {
+					Token any
+					Value struct{ Kind string }
+				}
 				json.Unmarshal(m.Params, &p)
-				kinds = append(kinds, p.Value.Kind)
+				kinds, tokens = append(kinds, p.Value.Kind), append(tokens, fmt.Sprint(p.Token))
 			}
 		}
 		return len(kinds) > 0 && kinds[len(kinds)-1] == "end"
@@ -151,8 +155,14 @@ func TestInitializeDoesNotWaitForLoad(t *testing.T) {
 	if kinds[0] != "begin" {
 		t.Errorf("progress kinds %v, want begin first", kinds)
 	}
-	if created := c.notifications("window/workDoneProgress/create"); len(created) != 1 {
-		t.Errorf("%d window/workDoneProgress/create requests, want 1", len(created))
+	created := c.notifications("window/workDoneProgress/create")
+	if len(created) != 1 {
+		t.Fatalf("%d window/workDoneProgress/create requests, want 1", len(created))
+	}
+	var p struct{ Token any }
+	json.Unmarshal(created[0].Params, &p)
+	if tok, ok := p.Token.(string); !ok || tok == "" || slices.ContainsFunc(tokens, func(t string) bool { return t != tok }) {
+		t.Errorf("created token %#v, progress tokens %q: want one string token for all", p.Token, tokens)
 	}
 }
 

@@ -21,7 +21,7 @@ func TestDoctor(t *testing.T) {
 		want         []string
 	}{
 		{"healthy", fmt.Sprintf("[extensions.todo]\nwasm = %q\n", todo), 0,
-			[]string{"todo: ok", "implements   [diagnostics] for every language", "not pinned", "timeout 1s (default), memory 128MiB (default)", "compiled", "no problems"}},
+			[]string{"todo: ok", "implements   [diagnostics hover] for every language", "not pinned", "timeout 1s (default), memory 128MiB (default)", "compiled", "no problems"}},
 		{"typo in a key", fmt.Sprintf("[extensions.todo]\nwasm = %q\ntimout = \"2s\"\n", todo), 1,
 			[]string{".lsphost.toml:3: extensions.todo.timout: unknown key (known: wasm, sha256, languages, files, enabled, timeout"}},
 		{"missing module", "[extensions.gone]\nwasm = \"gone.wasm\"\n", 1,

@@ -44,6 +44,7 @@ type nvimParams struct {
 	File             string            `json:"file"`
 	Filetype         string            `json:"filetype"`
 	Position         lspPosition       `json:"position"`
+	HoverPosition    lspPosition       `json:"hover_position"`
 	DiagnosticSource string            `json:"diagnostic_source"`
 	TimeoutMS        int64             `json:"timeout_ms"`
 	LogLevel         string            `json:"log_level"`
@@ -84,6 +85,16 @@ type nvimResult struct {
 	Initialized bool             `json:"initialized"`
 	ServerName  *string          `json:"server_name"`
 	Published   []publication    `json:"published"`
+	Hover       *struct {
+		Contents struct{ Kind, Value string } `json:"contents"`
+		Range    *struct {
+			Start lspPosition `json:"start"`
+			End   lspPosition `json:"end"`
+		} `json:"range"`
+	} `json:"hover"`
+	FixTitle    *string  `json:"fix_title"`
+	AfterFix    []string `json:"after_fix"`
+	AfterFormat []string `json:"after_format"`
 	Diagnostics []nvimDiagnostic `json:"diagnostics"`
 	Completion  *struct {
 		Err          json.RawMessage `json:"err"`
@@ -139,6 +150,7 @@ func TestNeovim(t *testing.T) {
 		File:             notes,
 		Filetype:         "text",
 		Position:         lspPosition{Line: 2, Character: len("A womble or a wom")},
+		HoverPosition:    lspPosition{Line: 1, Character: 8}, // in TODO: "Café – " is 7 UTF-16 units
 		DiagnosticSource: "todo",
 		TimeoutMS:        nvimStepTimeout.Milliseconds(),
 		LogLevel:         "debug",
@@ -230,6 +242,30 @@ func TestNeovim(t *testing.T) {
 		}
 	}
 
+	// Hover over the TODO: todo's section, over the keyword.
+	if h := res.Hover; h == nil {
+		t.Error("no hover over the TODO")
+	} else {
+		if h.Contents.Kind != "markdown" || h.Contents.Value != "**TODO** marker 1 of 1 in this document" {
+			t.Errorf("hover contents = %+v, want todo's markdown", h.Contents)
+		}
+		if h.Range == nil || h.Range.Start != (lspPosition{1, 7}) || h.Range.End != (lspPosition{1, 11}) {
+			t.Errorf("hover range = %+v, want 1:7-1:11", h.Range)
+		}
+	}
+	// The quick fix removed the typed trailing spaces; formatting removed
+	// the trailing tabs.
+	lines := strings.Split(strings.TrimSuffix(nvimNotes, "\n"), "\n")
+	if res.FixTitle == nil || *res.FixTitle != "Remove trailing whitespace" {
+		t.Errorf("quick fix applied = %v, want %q", deref(res.FixTitle), "Remove trailing whitespace")
+	}
+	if !slices.Equal(res.AfterFix, lines) {
+		t.Errorf("after the quick fix the buffer is %q, want %q", res.AfterFix, lines)
+	}
+	if !slices.Equal(res.AfterFormat, lines) {
+		t.Errorf("after formatting the buffer is %q, want %q", res.AfterFormat, lines)
+	}
+
 	if !res.Exited || !res.Stopped {
 		t.Errorf("server exited = %v, client stopped = %v; want both true", res.Exited, res.Stopped)
 	}
@@ -298,7 +334,7 @@ func readOrErr(path string) string {
 	return string(data)
 }
 
-func deref(p *int) any {
+func deref[T any](p *T) any {
 	if p == nil {
 		return nil
 	}
@@ -332,9 +368,20 @@ func editorWorkspace(t *testing.T) (lsphost, tmp, root, notes, serverLog string)
 	tmp = t.TempDir()
 	root = filepath.Join(tmp, "workspace")
 	notes = filepath.Join(root, "notes.txt")
+	whitespaceWasm := wasmbuild.Example(t, "whitespace")
 	writeTestFile(t, filepath.Join(root, ".lsphost.toml"), fmt.Sprintf(
-		"[extensions.todo]\nwasm = %q\n\n[extensions.words]\nwasm = %q\n", todoWasm, wordsWasm))
+		"[extensions.todo]\nwasm = %q\n\n[extensions.words]\nwasm = %q\n\n[extensions.whitespace]\nwasm = %q\n", todoWasm, wordsWasm, whitespaceWasm))
 	writeTestFile(t, notes, nvimNotes)
+	// Compile the extensions into the server's cache first, so that the
+	// editor's waits measure the editor and the server, not a cold compile
+	// on a busy machine (findings make check exit 1; that is expected).
+	warm := exec.Command(lsphost, "check", "--config", filepath.Join(tmp, "no-user-config.toml"))
+	warm.Dir = root
+	warm.Env = append(os.Environ(), "XDG_CACHE_HOME="+filepath.Join(wasmbuild.CacheDir(), "xdg"))
+	out, err := warm.CombinedOutput()
+	if err != nil && warm.ProcessState.ExitCode() != 1 || !strings.Contains(string(out), "[todo]") {
+		t.Fatalf("lsphost check to warm the cache: %v, want the todo finding:\n%s", err, out)
+	}
 	return lsphost, tmp, root, notes, filepath.Join(tmp, "lsphost.log")
 }
 

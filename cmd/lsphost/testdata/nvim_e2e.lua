@@ -20,7 +20,12 @@ local obs = {
   lsp_log = vim.NIL, -- path of Neovim's LSP log
   initialized = false,
   server_name = vim.NIL,
-  published = {}, -- raw textDocument/publishDiagnostics params, in order
+  published = {}, -- raw textDocument/publishDiagnostics params, in order, until the edits
+  later_published = {}, -- the same after the script starts editing
+  hover = vim.NIL, -- the hover result over the TODO
+  fix_title = vim.NIL, -- the quick fix applied for the trailing whitespace
+  after_fix = vim.NIL, -- the buffer's lines after the fix
+  after_format = vim.NIL, -- the buffer's lines after formatting
   diagnostics = {}, -- vim.diagnostic.get(buf) once the todo diagnostic is there
   completion = vim.NIL,
   messages = {}, -- window/showMessage params
@@ -32,6 +37,7 @@ local obs = {
 }
 
 local params
+local editing = false
 
 local function read_params()
   local path = assert(os.getenv('LSPHOST_NVIM_PARAMS'), 'LSPHOST_NVIM_PARAMS is not set')
@@ -72,7 +78,7 @@ local function main()
     root_dir = params.root,
     handlers = {
       ['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
-        table.insert(obs.published, result)
+        table.insert(editing and obs.later_published or obs.published, result)
         return diag_handler(err, result, ctx, config)
       end,
       ['window/showMessage'] = function(_, result)
@@ -148,6 +154,60 @@ local function main()
     table.insert(completion.kinds, item.kind or vim.NIL)
   end
   obs.completion = completion
+
+  local uri = vim.uri_from_bufnr(buf)
+  local function request(method, p)
+    local r, rerr = client.request_sync(method, p, params.timeout_ms, buf)
+    if not r then
+      error(method .. ': ' .. tostring(rerr))
+    end
+    if r.err then
+      error(method .. ': ' .. vim.inspect(r.err))
+    end
+    return r.result
+  end
+
+  obs.hover = request('textDocument/hover', { textDocument = { uri = uri }, position = params.hover_position }) or vim.NIL
+
+  -- Type trailing spaces on the first line, as a user would, and take the
+  -- whitespace extension's quick fix for them.
+  editing = true
+  local first = vim.api.nvim_buf_get_lines(buf, 0, 1, true)[1]
+  vim.api.nvim_buf_set_text(buf, 0, #first, 0, #first, { '   ' })
+  local problem
+  wait('a whitespace diagnostic', function()
+    local last = obs.later_published[#obs.later_published]
+    for _, d in ipairs(last and last.diagnostics or {}) do
+      if d.source == 'whitespace' then
+        problem = d
+        return true
+      end
+    end
+    return obs.exited
+  end)
+  local actions = request('textDocument/codeAction', {
+    textDocument = { uri = uri },
+    range = problem.range,
+    context = { diagnostics = { problem }, only = { 'quickfix' } },
+  }) or {}
+  for _, a in ipairs(actions) do
+    if a.kind == 'quickfix' and a.edit then
+      obs.fix_title = a.title
+      vim.lsp.util.apply_workspace_edit(a.edit, client.offset_encoding)
+      break
+    end
+  end
+  obs.after_fix = vim.api.nvim_buf_get_lines(buf, 0, -1, true)
+
+  -- Trailing tabs on the second line, then format the document.
+  local second = vim.api.nvim_buf_get_lines(buf, 1, 2, true)[1]
+  vim.api.nvim_buf_set_text(buf, 1, #second, 1, #second, { '\t\t' })
+  local edits = request('textDocument/formatting', {
+    textDocument = { uri = uri },
+    options = { tabSize = 4, insertSpaces = true },
+  }) or {}
+  vim.lsp.util.apply_text_edits(edits, buf, client.offset_encoding)
+  obs.after_format = vim.api.nvim_buf_get_lines(buf, 0, -1, true)
 
   client.stop()
   wait('the server to exit', function()

@@ -22,6 +22,7 @@ func init() {
 		Version:     "1.0.0",
 		Init:        initialize,
 		Diagnostics: diagnostics,
+		Hover:       hover,
 	})
 }
 
@@ -114,6 +115,21 @@ func appendMarkers(diags []sdk.Diagnostic, text, keyword string) []sdk.Diagnosti
 		})
 	}
 	return diags
+}
+
+// hover describes the marker under the cursor: which of the document's
+// markers it is, so that a long file's markers can be counted at a glance.
+func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
+	diags, _ := diagnostics(req.Document)
+	for i, d := range diags {
+		if req.Offset >= d.Start && req.Offset <= d.End {
+			return sdk.Hover{
+				Contents: fmt.Sprintf("**%s** marker %d of %d in this document", req.Document.Text[d.Start:d.End], i+1, len(diags)),
+				Start:    d.Start, End: d.End,
+			}, nil
+		}
+	}
+	return sdk.Hover{}, nil
 }
 
 // message is the line starting at a marker keyword of keywordLen bytes,

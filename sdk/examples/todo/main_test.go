@@ -154,7 +154,7 @@ func TestThroughHost(t *testing.T) {
 	t.Cleanup(func() { keywords = saved })
 
 	out := sdk.Handle([]byte(`{"method":"initialize","abiVersion":1,"settings":{"keywords":["TODO","FIXME"]}}`), nil)
-	if want := `{"result":{"name":"todo","version":"1.0.0","features":["diagnostics"]}}`; string(out) != want {
+	if want := `{"result":{"name":"todo","version":"1.0.0","features":["diagnostics","hover"]}}`; string(out) != want {
 		t.Errorf("initialize = %s, want %s", out, want)
 	}
 
@@ -231,4 +231,28 @@ func FuzzDiagnostics(f *testing.F) {
 			t.Errorf("%d diagnostics for %d keywords in %q", len(got), n, text)
 		}
 	})
+}
+
+func TestHover(t *testing.T) {
+	text := "TODO one\nnothing\nFIXME two TODO\n"
+	doc := &sdk.Document{Text: text}
+	tests := []struct {
+		offset int
+		want   string
+	}{
+		{0, "**TODO** marker 1 of 3 in this document"},
+		{4, "**TODO** marker 1 of 3 in this document"},
+		{strings.Index(text, "IXME"), "**FIXME** marker 2 of 3 in this document"},
+		{strings.Index(text, "nothing"), ""},
+		{len(text) - 2, "**TODO** marker 3 of 3 in this document"},
+	}
+	for _, tt := range tests {
+		h, err := hover(&sdk.HoverRequest{Document: doc, Offset: tt.offset})
+		if err != nil || h.Contents != tt.want {
+			t.Errorf("hover at %d = %q, %v; want %q", tt.offset, h.Contents, err, tt.want)
+		}
+		if tt.want != "" && !strings.HasPrefix(text[h.Start:], strings.Fields(tt.want)[0][2:len(strings.Fields(tt.want)[0])-2]) {
+			t.Errorf("hover at %d covers %q, want the marker", tt.offset, text[h.Start:h.End])
+		}
+	}
 }
