@@ -80,11 +80,11 @@ type nvimDiagnostic struct {
 
 // nvimResult is what testdata/nvim_e2e.lua observed.
 type nvimResult struct {
-	Error       *string          `json:"error"`
-	LSPLog      *string          `json:"lsp_log"`
-	Initialized bool             `json:"initialized"`
-	ServerName  *string          `json:"server_name"`
-	Published   []publication    `json:"published"`
+	Error       *string       `json:"error"`
+	LSPLog      *string       `json:"lsp_log"`
+	Initialized bool          `json:"initialized"`
+	ServerName  *string       `json:"server_name"`
+	Published   []publication `json:"published"`
 	Hover       *struct {
 		Contents struct{ Kind, Value string } `json:"contents"`
 		Range    *struct {
@@ -92,9 +92,9 @@ type nvimResult struct {
 			End   lspPosition `json:"end"`
 		} `json:"range"`
 	} `json:"hover"`
-	FixTitle    *string  `json:"fix_title"`
-	AfterFix    []string `json:"after_fix"`
-	AfterFormat []string `json:"after_format"`
+	FixTitle    *string          `json:"fix_title"`
+	AfterFix    []string         `json:"after_fix"`
+	AfterFormat []string         `json:"after_format"`
 	Diagnostics []nvimDiagnostic `json:"diagnostics"`
 	Completion  *struct {
 		Err          json.RawMessage `json:"err"`
