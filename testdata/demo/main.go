@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -200,6 +201,35 @@ func run(server, workspace string) error {
 		labels = append(labels, it.Label+" ["+it.Data.Extension+"]")
 	}
 	fmt.Printf("\ncompletion after %q in notes.md: %s\n", prefix, strings.Join(labels, ", "))
+
+	// Hover over the first TODO, then format the document.
+	todoLine := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "TODO") })
+	result, err = s.call("textDocument/hover", map[string]any{
+		"textDocument": map[string]any{"uri": "file://" + notes},
+		"position":     map[string]any{"line": todoLine, "character": strings.Index(lines[todoLine], "TODO") + 1},
+	}, show)
+	if err != nil {
+		return err
+	}
+	var hover struct{ Contents struct{ Value string } }
+	json.Unmarshal(result, &hover)
+	fmt.Printf("\nhover over TODO in notes.md:\n  %s\n", strings.ReplaceAll(hover.Contents.Value, "\n", "\n  "))
+	result, err = s.call("textDocument/formatting", map[string]any{
+		"textDocument": map[string]any{"uri": "file://" + notes},
+		"options":      map[string]any{"tabSize": 4, "insertSpaces": true},
+	}, show)
+	if err != nil {
+		return err
+	}
+	var edits []struct {
+		Range   struct{ Start struct{ Line, Character int } }
+		NewText string
+	}
+	json.Unmarshal(result, &edits)
+	fmt.Printf("\nformatting notes.md: %d edit(s)\n", len(edits))
+	for _, e := range edits {
+		fmt.Printf("  %d:%d: replace with %q\n", e.Range.Start.Line+1, e.Range.Start.Character+1, e.NewText)
+	}
 
 	if _, err := s.call("shutdown", nil, show); err != nil {
 		return err
