@@ -17,6 +17,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -60,6 +61,7 @@ type options struct {
 	runs, coldRuns, warmups int
 	exts                    int
 	wasmDir, baseline       string
+	cacheDir                string
 	jsonOut, keep           bool
 	efmDebounce             time.Duration
 	sizes                   workloadSizes
@@ -77,6 +79,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.exts, "exts", 3, "extensions in .lsphost.toml: 1 (todo) or 3 (todo, fixme, words); efm.yaml gets the same checks as commands")
 	fs.StringVar(&o.wasmDir, "wasm", "bin/examples", "`dir` holding todo.wasm and words.wasm (make examples)")
 	fs.StringVar(&o.baseline, "baseline", "", "server `NAME` the others are compared with (default: the last)")
+	fs.StringVar(&o.cacheDir, "cache-dir", "", "`dir` whose NAME subdirectory is each server's XDG_CACHE_HOME in warm runs, kept between invocations (default: a new one, filled by -warmup)")
 	fs.BoolVar(&o.jsonOut, "json", false, "write JSON instead of markdown tables")
 	fs.BoolVar(&o.keep, "keep", false, "keep the generated workspace and print its path")
 	fs.DurationVar(&o.efmDebounce, "efm-debounce", 0, "lint-debounce written to efm.yaml (0: leave efm-langserver's default, which is 0)")
@@ -149,7 +152,7 @@ func (o *options) settings() map[string]any {
 // bench generates the workspace and runs every server: cold runs, warm-up,
 // then the measured runs with the servers taking turns, so that a change of
 // load on the machine hits them alike. Progress goes to log.
-func bench(o *options, log *os.File) ([]*server, *server, error) {
+func bench(o *options, log io.Writer) ([]*server, *server, error) {
 	tmp, err := os.MkdirTemp("", "lspbench-")
 	if err != nil {
 		return nil, nil, err
@@ -194,7 +197,12 @@ func bench(o *options, log *os.File) ([]*server, *server, error) {
 		s.failed = fmt.Errorf("%s: %w", phase, err)
 		fmt.Fprintf(log, "lspbench: %s: %v\n", s.name, s.failed)
 	}
-	warm := func(s *server) string { return filepath.Join(tmp, "cache-"+s.name) }
+	warm := func(s *server) string {
+		if o.cacheDir != "" {
+			return filepath.Join(o.cacheDir, s.name)
+		}
+		return filepath.Join(tmp, "cache-"+s.name)
+	}
 	for _, s := range servers {
 		for i := range o.coldRuns {
 			home, err := makeCacheHome(tmp, "cold-"+s.name)
@@ -233,7 +241,7 @@ func bench(o *options, log *os.File) ([]*server, *server, error) {
 
 // writeConfigs writes .lsphost.toml (with the wasm it names) and efm.yaml
 // into the workspace: the same checks for both servers.
-func writeConfigs(dir, wasmDir, self string, exts int, efmDebounce time.Duration, log *os.File) error {
+func writeConfigs(dir, wasmDir, self string, exts int, efmDebounce time.Duration, log io.Writer) error {
 	copyWasm := func(name string) error {
 		b, err := os.ReadFile(filepath.Join(wasmDir, name))
 		if err != nil {
