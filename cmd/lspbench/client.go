@@ -33,6 +33,7 @@ type client struct {
 	nextID   int
 	pending  map[int]chan reply
 	pubs     []publish
+	messages []string      // window/showMessage errors and warnings
 	notify   chan struct{} // signalled when pubs grows
 	readErr  error
 	readDone chan struct{}
@@ -167,6 +168,17 @@ func (c *client) read(r *bufio.Reader) {
 			select {
 			case c.notify <- struct{}{}:
 			default:
+			}
+		case f.Method == "window/showMessage":
+			var m struct {
+				Type    int
+				Message string
+			}
+			json.Unmarshal(f.Params, &m)
+			if m.Type == 1 || m.Type == 2 {
+				c.mu.Lock()
+				c.messages = append(c.messages, m.Message)
+				c.mu.Unlock()
 			}
 		case f.Method == "":
 			id, _ := strconv.Atoi(string(f.ID))

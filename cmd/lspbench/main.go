@@ -61,7 +61,7 @@ type options struct {
 	runs, coldRuns, warmups int
 	exts                    int
 	wasmDir, baseline       string
-	cacheDir                string
+	cacheDir, jsonFile      string
 	jsonOut, keep           bool
 	efmDebounce             time.Duration
 	sizes                   workloadSizes
@@ -81,6 +81,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.baseline, "baseline", "", "server `NAME` the others are compared with (default: the last)")
 	fs.StringVar(&o.cacheDir, "cache-dir", "", "`dir` whose NAME subdirectory is each server's XDG_CACHE_HOME in warm runs, kept between invocations (default: a new one, filled by -warmup)")
 	fs.BoolVar(&o.jsonOut, "json", false, "write JSON instead of markdown tables")
+	fs.StringVar(&o.jsonFile, "json-file", "", "also write the JSON report to `file`")
 	fs.BoolVar(&o.keep, "keep", false, "keep the generated workspace and print its path")
 	fs.DurationVar(&o.efmDebounce, "efm-debounce", 0, "lint-debounce written to efm.yaml (0: leave efm-langserver's default, which is 0)")
 	fs.Uint64Var(&o.cfg.seed, "seed", 1, "seed of the generated workload")
@@ -127,6 +128,19 @@ func run(args []string) int {
 		return 2
 	}
 	r := buildReport(servers, base, o.settings())
+	if o.jsonFile != "" {
+		f, err := os.Create(o.jsonFile)
+		if err == nil {
+			err = writeJSON(f, r)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "lspbench: -json-file:", err)
+			return 2
+		}
+	}
 	if o.jsonOut {
 		writeJSON(os.Stdout, r)
 	} else {

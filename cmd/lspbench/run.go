@@ -24,6 +24,8 @@ const (
 	mLargeFirstComp  = "10k-line file: first completion"
 	mCompletion      = "10k-line file: completion"
 	mCompletionItems = "10k-line file: completion items"
+	mCompletionWrong = "10k-line file: completions without the expected items"
+	mRSSMany         = "peak RSS, server, after the documents opened at once"
 	mRSS             = "peak RSS, server"
 	mRSSTree         = "peak RSS, server + children (sampled)"
 	mColdStartup     = "cold cache: spawn → initialize reply"
@@ -45,6 +47,18 @@ type server struct {
 	argv    []string
 	metrics map[string]*metric
 	failed  error
+	notes   []string // errors and warnings the server showed the user
+}
+
+// note records what the server showed the user in a run, once per text.
+func (srv *server) note(c *client) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.messages {
+		if !slices.Contains(srv.notes, m) {
+			srv.notes = append(srv.notes, m)
+		}
+	}
 }
 
 func (s *server) add(name, unit string, v float64) {
@@ -138,7 +152,9 @@ func fullRun(srv *server, ws *workspace, cfg benchConfig, cacheHome string, r *r
 	if err != nil {
 		return err
 	}
-	if err := s.steps(srv, startup, r); err != nil {
+	err = s.steps(srv, startup, r)
+	srv.note(s.client)
+	if err != nil {
 		s.abort()
 		return err
 	}
@@ -176,10 +192,10 @@ func (s *session) steps(srv *server, startup time.Duration, r *rand.Rand) error 
 		var last time.Time
 		for i, e := range ws.storm {
 			time.Sleep(time.Until(begin.Add(time.Duration(i) * s.cfg.stormGap)))
+			last = time.Now()
 			if err := s.didChange(ws.small.uri, i+2, e); err != nil {
 				return s.wrap("didChange", err)
 			}
-			last = time.Now()
 		}
 		final := expectedTODOs(ws.storm[len(ws.storm)-1].After)
 		at, err := s.diagnosed(mStorm, from, ws.small.uri, final)
@@ -222,6 +238,7 @@ func (s *session) steps(srv *server, startup time.Duration, r *rand.Rand) error 
 			}
 		}
 		srv.add(mMany, "ms", ms(lastAt.Sub(t0)))
+		srv.add(mRSSMany, "MB", float64(vmHWM(s.pid))/(1<<20))
 	}
 
 	// The large file, then completion on it.
@@ -237,6 +254,7 @@ func (s *session) steps(srv *server, startup time.Duration, r *rand.Rand) error 
 	srv.add(mLarge, "ms", ms(at.Sub(t0)))
 	if s.completion && s.cfg.completions > 0 {
 		points := completionPoints(r, ws.large.text, s.cfg.completions)
+		wrong := 0
 		for i, p := range points {
 			t0 := time.Now()
 			raw, at, err := s.call("textDocument/completion", map[string]any{
@@ -247,12 +265,20 @@ func (s *session) steps(srv *server, startup time.Duration, r *rand.Rand) error 
 			if err != nil {
 				return s.wrap("completion", err)
 			}
+			// An answer without the words the document has (an
+			// extension failed or was switched off) is not timed.
+			n := countItems(raw)
+			if n != len(completions(ws.large.text, byteOffset(ws.large.text, p.Line, p.Char))) {
+				wrong++
+				continue
+			}
 			if i == 0 {
 				srv.add(mLargeFirstComp, "ms", ms(at.Sub(t0)))
-				srv.add(mCompletionItems, "count", float64(countItems(raw)))
+				srv.add(mCompletionItems, "count", float64(n))
 			}
 			srv.add(mCompletion, "ms", ms(at.Sub(t0)))
 		}
+		srv.add(mCompletionWrong, "count", float64(wrong))
 	}
 	return nil
 }

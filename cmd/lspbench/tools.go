@@ -78,8 +78,17 @@ func completeWords(args []string) int {
 		fmt.Fprintln(os.Stderr, "complete-words:", err)
 		return 2
 	}
-	text := string(b)
-	offset := byteOffset(text, line, char)
+	out := completions(string(b), byteOffset(string(b), line, char))
+	bw := bufio.NewWriter(os.Stdout)
+	defer bw.Flush()
+	for _, w := range out {
+		fmt.Fprintln(bw, w)
+	}
+	return 0
+}
+
+// completions are the words extension's proposals at byte offset of text.
+func completions(text string, offset int) []string {
 	start := offset
 	for start > 0 {
 		r, n := utf8.DecodeLastRuneInString(text[:start])
@@ -114,12 +123,7 @@ func completeWords(args []string) int {
 		i = j
 	}
 	slices.Sort(out)
-	bw := bufio.NewWriter(os.Stdout)
-	defer bw.Flush()
-	for _, w := range out[:min(len(out), 1000)] {
-		fmt.Fprintln(bw, w)
-	}
-	return 0
+	return out[:min(len(out), 1000)]
 }
 
 // byteOffset converts an LSP position (UTF-16 column) to a byte offset.
