@@ -131,7 +131,7 @@ func TestAgainstLsphost(t *testing.T) {
 		}
 	}
 	var md strings.Builder
-	writeMarkdown(&md, buildReport(servers, servers[0], o.settings()), "lsphost")
+	writeMarkdown(&md, buildReport(servers, servers[0], o.settings(), ""), "lsphost")
 	if !strings.Contains(md.String(), "| "+mFirstDiag+" | ms | 1 |") {
 		t.Errorf("markdown lacks the first-diagnostics row:\n%s", md.String())
 	}

@@ -31,8 +31,10 @@ const usage = `Usage:
 
 In COMMAND, {workspace} is the generated workspace and {lspbench} this
 executable. The workspace holds .lsphost.toml (lsphost's extensions, copied
-from -wasm) and efm.yaml (efm-langserver running lspbench's lint-todo and
-complete-words commands), so any server finds its configuration there.
+from -wasm), efm.yaml (efm-langserver running lspbench's lint-todo and
+complete-words commands, with efm's defaults) and efm-debounce.yaml (the
+same with lint-debounce set to -efm-debounce), so any server finds its
+configuration there.
 
 Flags:
 `
@@ -83,7 +85,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.BoolVar(&o.jsonOut, "json", false, "write JSON instead of markdown tables")
 	fs.StringVar(&o.jsonFile, "json-file", "", "also write the JSON report to `file`")
 	fs.BoolVar(&o.keep, "keep", false, "keep the generated workspace and print its path")
-	fs.DurationVar(&o.efmDebounce, "efm-debounce", 0, "lint-debounce written to efm.yaml (0: leave efm-langserver's default, which is 0)")
+	fs.DurationVar(&o.efmDebounce, "efm-debounce", 100*time.Millisecond, "lint-debounce of efm-debounce.yaml (efm.yaml keeps efm-langserver's default, which is 0)")
 	fs.Uint64Var(&o.cfg.seed, "seed", 1, "seed of the generated workload")
 	fs.DurationVar(&o.cfg.timeout, "timeout", 60*time.Second, "limit of each step")
 	fs.DurationVar(&o.cfg.settle, "settle", 300*time.Millisecond, "how long publishes are still counted after the storm's final diagnostics")
@@ -122,12 +124,13 @@ func run(args []string) int {
 		fmt.Fprintln(os.Stderr, "lspbench:", err)
 		return 2
 	}
+	startLoad := loadAvg()
 	servers, base, err := bench(o, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "lspbench:", err)
 		return 2
 	}
-	r := buildReport(servers, base, o.settings())
+	r := buildReport(servers, base, o.settings(), startLoad)
 	if o.jsonFile != "" {
 		f, err := os.Create(o.jsonFile)
 		if err == nil {
@@ -270,11 +273,8 @@ func writeConfigs(dir, wasmDir, self string, exts int, efmDebounce time.Duration
 wasm = ".lsphost/todo.wasm"
 settings = { keywords = ["TODO"] }
 `
-	efm := "version: 2\n"
-	if efmDebounce > 0 {
-		efm += fmt.Sprintf("lint-debounce: %s\n", efmDebounce)
-	}
-	efm += fmt.Sprintf(`languages:
+	efm := fmt.Sprintf(`version: 2
+languages:
   plaintext:
     - lint-command: '%[1]s lint-todo -keywords TODO -type I'
       lint-stdin: true
@@ -321,5 +321,9 @@ wasm = ".lsphost/words.wasm"
 	if err := os.MkdirAll(filepath.Join(dir, ".config"), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "efm.yaml"), []byte(efm), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "efm.yaml"), []byte(efm), 0o644); err != nil {
+		return err
+	}
+	debounced := strings.Replace(efm, "version: 2\n", fmt.Sprintf("version: 2\nlint-debounce: %s\n", efmDebounce), 1)
+	return os.WriteFile(filepath.Join(dir, "efm-debounce.yaml"), []byte(debounced), 0o644)
 }

@@ -131,6 +131,15 @@ type machine struct {
 	Model string `json:"cpuModel"`
 	Go    string `json:"go"`
 	OS    string `json:"os"`
+	// LoadAvg is /proc/loadavg's 1, 5 and 15-minute load when the run
+	// began and ended: other work on the machine skews every figure.
+	LoadAvg [2]string `json:"loadAvg"`
+}
+
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(len(f), 3)], " ")
 }
 
 func thisMachine() machine {
@@ -162,8 +171,9 @@ type serverReport struct {
 	Metrics []*metric `json:"metrics"`
 }
 
-func buildReport(servers []*server, base *server, settings map[string]any) report {
+func buildReport(servers []*server, base *server, settings map[string]any, startLoad string) report {
 	r := report{Machine: thisMachine(), Settings: settings, Ratios: map[string][]ratio{}}
+	r.Machine.LoadAvg = [2]string{startLoad, loadAvg()}
 	for _, s := range servers {
 		sr := serverReport{Name: s.name, Command: strings.Join(s.argv, " "), Notes: s.notes}
 		if s.failed != nil {
@@ -196,7 +206,8 @@ func writeJSON(w io.Writer, r report) error {
 // writeMarkdown writes tables to paste into BENCHMARKS.md.
 func writeMarkdown(w io.Writer, r report, base string) {
 	m := r.Machine
-	fmt.Fprintf(w, "Machine: %d CPUs, %s, %s, %s.\n\n", m.CPUs, m.Model, m.OS, m.Go)
+	fmt.Fprintf(w, "Machine: %d CPUs, %s, %s, lspbench built with %s; load average %s at the start, %s at the end.\n\n",
+		m.CPUs, m.Model, m.OS, m.Go, m.LoadAvg[0], m.LoadAvg[1])
 	for _, s := range r.Servers {
 		fmt.Fprintf(w, "#### %s: `%s`\n\n", s.Name, s.Command)
 		if s.Error != "" {
