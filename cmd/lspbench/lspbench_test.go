@@ -117,7 +117,7 @@ func TestAgainstLsphost(t *testing.T) {
 	if s.failed != nil {
 		t.Fatalf("run failed: %v\nlog:\n%s", s.failed, log.String())
 	}
-	for _, name := range []string{mStartup, mFirstDiag, mStorm, mStormPublishes, mMany, mLarge, mCompletion, mRSS} {
+	for _, name := range []string{mStartup, mFirstDiag, mStorm, mStormPublishes, mStormChanged, mMany, mLarge, mCompletion, mRSS} {
 		if m := s.metrics[name]; m == nil || len(m.Samples) == 0 {
 			t.Errorf("no %q measured", name)
 		}

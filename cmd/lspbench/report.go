@@ -51,7 +51,7 @@ func sortSpans(s []span) {
 }
 
 // metricOrder is the report's order.
-var metricOrder = []string{mStartup, mFirstDiag, mSpawnDiag, mStorm, mStormPublishes, mStormWrongAfter,
+var metricOrder = []string{mStartup, mFirstDiag, mSpawnDiag, mStorm, mStormPublishes, mStormChanged, mStormWrongAfter,
 	mMany, mLarge, mLargeFirstComp, mCompletion, mCompletionItems, mCompletionWrong, mRSSMany, mRSS, mRSSTree, mColdStartup, mColdSpawnDiag}
 
 // ratio compares a server with the baseline on one statistic, with the
@@ -77,6 +77,7 @@ var ratioTargets = []struct {
 	{mLarge, "p50", 1.0 / 2},
 	{mStorm, "p50", 1},
 	{mStormPublishes, "p50", 1.0 / 2},
+	{mStormChanged, "p50", 0},
 	{mLargeFirstComp, "p50", 0},
 	{mCompletion, "p50", 0},
 	{mCompletion, "p99", 0},

@@ -18,6 +18,7 @@ const (
 	mSpawnDiag       = "spawn → first diagnostics"
 	mStorm           = "edit storm: last edit → final diagnostics"
 	mStormPublishes  = "edit storm: publishes"
+	mStormChanged    = "edit storm: publishes that changed the ranges"
 	mStormWrongAfter = "edit storm: wrong publishes after the final one"
 	mMany            = "documents opened at once → all diagnosed"
 	mLarge           = "10k-line file: open → diagnostics"
@@ -203,18 +204,24 @@ func (s *session) steps(srv *server, startup time.Duration, r *rand.Rand) error 
 			return err
 		}
 		time.Sleep(s.cfg.settle)
-		publishes, wrong := 0, 0
+		publishes, changed, wrong := 0, 0, 0
+		prev := expectedTODOs(ws.small.text) // what the editor showed before the storm
 		for _, p := range s.publishes(from) {
 			if p.uri != ws.small.uri {
 				continue
 			}
 			publishes++
+			if !slices.Equal(p.spans, prev) {
+				changed++
+			}
+			prev = p.spans
 			if p.at.After(at) && !slices.Equal(p.spans, final) {
 				wrong++
 			}
 		}
 		srv.add(mStorm, "ms", ms(at.Sub(last)))
 		srv.add(mStormPublishes, "count", float64(publishes))
+		srv.add(mStormChanged, "count", float64(changed))
 		srv.add(mStormWrongAfter, "count", float64(wrong))
 	}
 
