@@ -48,7 +48,7 @@ func TestStormFinalTextIsUnique(t *testing.T) {
 
 // TestLintTODO runs the lint command efm-langserver is configured with.
 func TestLintTODO(t *testing.T) {
-	out := runSelf(t, "🙂 TODO x  \nFIXME TODOS\n", "lint-todo", "-keywords", "TODO,FIXME")
+	out := runTool(t, lintTODO, "🙂 TODO x  \nFIXME TODOS\n", "-keywords", "TODO,FIXME")
 	want := "stdin:1:4:8:I:TODO x\nstdin:2:1:6:I:FIXME TODOS\n"
 	if out != want {
 		t.Errorf("lint-todo printed\n%s\nwant\n%s", out, want)
@@ -56,30 +56,20 @@ func TestLintTODO(t *testing.T) {
 }
 
 func TestCompleteWords(t *testing.T) {
-	out := runSelf(t, "parser parse pa\nparsing par é_x", "complete-words", "-pos", "1:10")
+	out := runTool(t, completeWords, "parser parse pa\nparsing par é_x", "-pos", "1:10")
 	if want := "parse\nparser\nparsing\n"; out != want {
 		t.Errorf("complete-words printed\n%s\nwant\n%s", out, want)
 	}
 }
 
-// runSelf runs this test binary as lspbench with args and stdin.
-func runSelf(t *testing.T, stdin string, args ...string) string {
+// runTool runs one of the commands efm-langserver is configured with.
+func runTool(t *testing.T, tool func([]string, io.Reader, io.Writer) int, stdin string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "LSPBENCH_AS_MAIN=1")
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("lspbench %s: %v", strings.Join(args, " "), err)
+	var out strings.Builder
+	if code := tool(args, strings.NewReader(stdin), &out); code != 0 {
+		t.Fatalf("%v: exit code %d", args, code)
 	}
-	return string(out)
-}
-
-func TestMain(m *testing.M) {
-	if os.Getenv("LSPBENCH_AS_MAIN") == "1" {
-		main()
-	}
-	os.Exit(m.Run())
+	return out.String()
 }
 
 // TestAgainstLsphost runs one small run against the real server with the

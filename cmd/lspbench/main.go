@@ -49,9 +49,9 @@ func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "lint-todo":
-			os.Exit(lintTODO(os.Args[2:]))
+			os.Exit(lintTODO(os.Args[2:], os.Stdin, os.Stdout))
 		case "complete-words":
-			os.Exit(completeWords(os.Args[2:]))
+			os.Exit(completeWords(os.Args[2:], os.Stdin, os.Stdout))
 		}
 	}
 	os.Exit(run(os.Args[1:]))

@@ -22,19 +22,19 @@ import (
 // lintTODO prints "stdin:LINE:COL:ENDCOL:TYPE:MESSAGE" for every whole-word
 // keyword of stdin, columns 1-based in UTF-16 units as efm-langserver
 // passes them through to LSP.
-func lintTODO(args []string) int {
+func lintTODO(args []string, stdin io.Reader, stdout io.Writer) int {
 	fs := flag.NewFlagSet("lint-todo", flag.ContinueOnError)
 	keywords := fs.String("keywords", "TODO", "comma-separated markers")
 	severity := fs.String("type", "I", "errorformat type letter: E, W, I or N")
 	if fs.Parse(args) != nil {
 		return 2
 	}
-	text, err := io.ReadAll(os.Stdin)
+	text, err := io.ReadAll(stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "lint-todo:", err)
 		return 2
 	}
-	w := bufio.NewWriter(os.Stdout)
+	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	for i, line := range strings.Split(string(text), "\n") {
 		line = strings.TrimSuffix(line, "\r")
@@ -62,7 +62,7 @@ func lintTODO(args []string) int {
 // word characters before the position -pos LINE:CHAR (0-based, UTF-16), as
 // the words extension proposes them: at least 3 characters, starting with a
 // letter or '_', not the word at the cursor, de-duplicated and sorted.
-func completeWords(args []string) int {
+func completeWords(args []string, stdin io.Reader, stdout io.Writer) int {
 	fs := flag.NewFlagSet("complete-words", flag.ContinueOnError)
 	at := fs.String("pos", "0:0", "cursor `LINE:CHAR`")
 	if fs.Parse(args) != nil {
@@ -73,13 +73,13 @@ func completeWords(args []string) int {
 		fmt.Fprintln(os.Stderr, "complete-words: -pos:", err)
 		return 2
 	}
-	b, err := io.ReadAll(os.Stdin)
+	b, err := io.ReadAll(stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "complete-words:", err)
 		return 2
 	}
 	out := completions(string(b), byteOffset(string(b), line, char))
-	bw := bufio.NewWriter(os.Stdout)
+	bw := bufio.NewWriter(stdout)
 	defer bw.Flush()
 	for _, w := range out {
 		fmt.Fprintln(bw, w)
