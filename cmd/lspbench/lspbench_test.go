@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -120,8 +121,17 @@ func TestAgainstLsphost(t *testing.T) {
 			t.Errorf("%s: %v", name, m)
 		}
 	}
+	r := buildReport(servers, servers[0], o.settings(), "")
+	var js strings.Builder
+	if err := writeJSON(&js, r); err != nil {
+		t.Fatal(err)
+	}
+	var back report
+	if err := json.Unmarshal([]byte(js.String()), &back); err != nil || len(back.Servers) != 1 || len(back.Servers[0].Metrics) == 0 {
+		t.Errorf("JSON report does not read back (%v):\n%s", err, js.String())
+	}
 	var md strings.Builder
-	writeMarkdown(&md, buildReport(servers, servers[0], o.settings(), ""), "lsphost")
+	writeMarkdown(&md, r, "lsphost")
 	if !strings.Contains(md.String(), "| "+mFirstDiag+" | ms | 1 |") {
 		t.Errorf("markdown lacks the first-diagnostics row:\n%s", md.String())
 	}
