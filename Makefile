@@ -5,7 +5,7 @@ FUZZTIME  ?= 30s
 # Built guests and compiled code are cached here between test runs.
 export LSPHOST_TEST_CACHE ?= $(CURDIR)/.cache/test
 
-.PHONY: all build examples demo test lint check bench fuzz clean FORCE
+.PHONY: all build examples demo test lint check bench bench-e2e bench-profile fuzz clean FORCE
 
 all: build examples
 
@@ -43,6 +43,31 @@ check: lint test
 ## bench: every benchmark
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## bench-e2e: lspbench against lsphost and efm-langserver in one run (see BENCHMARKS.md)
+EFM_VERSION ?= v0.0.57
+BENCH_RUNS  ?= 10
+BENCH_FLAGS ?=
+bench-e2e: build examples bin/lspbench bin/efm-langserver
+	bin/lspbench -runs $(BENCH_RUNS) $(BENCH_FLAGS) \
+		-server 'lsphost=bin/lsphost serve' \
+		-server 'efm=bin/efm-langserver -c {workspace}/efm.yaml'
+
+## bench-profile: CPU profiles of lsphost on 10k-line files (diagnostics; completion), with their top functions
+bench-profile: build examples bin/lspbench
+	bin/lspbench -runs 1 -cold-runs 0 -docs 30 -docs-lines 10000 -storm-edits 0 -small-lines 20 -completions 0 \
+		-server 'lsphost=bin/lsphost serve --cpuprofile $(CURDIR)/bin/profile-10k-diagnostics.pprof' >/dev/null
+	bin/lspbench -runs 1 -cold-runs 0 -docs 0 -storm-edits 0 -small-lines 20 \
+		-server 'lsphost=bin/lsphost serve --cpuprofile $(CURDIR)/bin/profile-10k-completion.pprof' >/dev/null
+	$(GO) tool pprof -top -nodecount=25 bin/lsphost bin/profile-10k-diagnostics.pprof
+	$(GO) tool pprof -top -nodecount=25 bin/lsphost bin/profile-10k-completion.pprof
+
+bin/lspbench: FORCE
+	$(GO) build -o $@ ./cmd/lspbench
+
+# The out-of-process anchor, pinned; built by the Go toolchain like the rest.
+bin/efm-langserver:
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/mattn/efm-langserver@$(EFM_VERSION)
 
 ## fuzz: every fuzz target of every package, each for FUZZTIME
 fuzz:

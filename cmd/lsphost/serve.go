@@ -9,13 +9,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
+	"sync"
 	"syscall"
 
 	"github.com/lsphost/lsphost/lsp"
 )
 
 type serveOptions struct {
-	config, logFile, logLevel string
+	config, logFile, logLevel, cpuProfile string
 }
 
 func serveFlags(o *serveOptions) *flag.FlagSet {
@@ -27,6 +29,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.config, "config", defaultUserConfig(), "user configuration `file`")
 	fs.StringVar(&o.logFile, "log-file", "", "also write the log to `file`")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "log `level`: debug, info, warn or error")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the session to `file` at exit (see BENCHMARKS.md)")
 	fs.Bool("stdio", true, "use stdin/stdout (the only transport; accepted for editors that pass it)")
 	return fs
 }
@@ -60,6 +63,26 @@ func serve(args []string) int {
 	out := os.Stdout
 	os.Stdout = os.Stderr
 
+	stopProfile := func() {}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "lsphost: -cpuprofile: %v\n", err)
+			return 2
+		}
+		var once sync.Once
+		stopProfile = func() {
+			once.Do(func() {
+				pprof.StopCPUProfile()
+				f.Close()
+			})
+		}
+		defer stopProfile()
+	}
+
 	cacheDir := defaultCacheDir()
 	logger.Info("lsphost starting", "version", version(), "config", o.config, "cache", cacheDir)
 	go func() {
@@ -68,6 +91,7 @@ func serve(args []string) int {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 		logger.Warn("lsphost stopped by signal", "signal", (<-sig).String())
+		stopProfile()
 		os.Exit(1)
 	}()
 	return lsp.Serve(context.Background(), os.Stdin, out, lsp.Options{
