@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"time"
 
 	"go.lsp.dev/protocol"
 
@@ -20,22 +21,89 @@ type publishParams struct {
 	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
 }
 
+// Edits closer together than burstGap are a burst (a script, a paste sent
+// as many changes, a multi-cursor edit): their diagnostics wait until the
+// burst pauses for burstGap, but never more than maxBurstWait after the last
+// run. An edit after a pause is diagnosed at once. See RATIONALE.md ("Why
+// coalesce diagnostics instead of debouncing?").
+const (
+	burstGap     = 10 * time.Millisecond
+	maxBurstWait = 200 * time.Millisecond
+)
+
 // scheduleDiagnostics starts a diagnostics run for d, or, if one is running,
 // marks d dirty so the run goes again with the latest text when it ends. An
-// edit is never delayed by a timer, and a burst of edits costs at most one
-// extra run: see RATIONALE.md ("Why coalesce instead of debounce?").
-// documents.mu must be held.
-func (s *server) scheduleDiagnostics(d *document) {
+// edit in a burst waits for the burst to pause (above). documents.mu must be
+// held.
+func (s *server) scheduleDiagnostics(d *document, edit bool) {
 	if s.pulling() {
 		return // the client asks when it wants them
 	}
-	if d.running {
-		d.dirty = true
-		return
+	now := time.Now()
+	inBurst := edit && now.Sub(d.lastEdit) < burstGap && now.Sub(d.lastRun) < maxBurstWait
+	if edit {
+		d.lastEdit = now
 	}
-	d.running = true
+	switch {
+	case d.running:
+		d.dirty = true
+	case inBurst:
+		if d.timer == nil {
+			s.docs.runs.Add(1) // a pending run, for shutdown to wait on
+			s.armTimer(d, burstGap)
+		}
+	default:
+		s.stopTimer(d)
+		s.startRun(d)
+	}
+}
+
+// armTimer defers d's run by after. documents.mu must be held.
+func (s *server) armTimer(d *document, after time.Duration) {
+	var t *time.Timer
+	t = time.AfterFunc(after, func() { s.burstPaused(d, &t) })
+	d.timer = t
+}
+
+// startRun starts a diagnostics run of d's current text. documents.mu must
+// be held.
+func (s *server) startRun(d *document) {
+	d.running, d.lastRun = true, time.Now()
 	s.docs.runs.Add(1)
 	go s.runDiagnostics(d.snapshot())
+}
+
+// burstPaused runs the diagnostics a burst of edits deferred, once the
+// burst has paused for burstGap (or waited maxBurstWait). timer is the timer
+// that fired; read under the lock, since it was set under it.
+func (s *server) burstPaused(d *document, timer **time.Timer) {
+	s.docs.mu.Lock()
+	defer s.docs.mu.Unlock()
+	if d.timer != *timer || s.docs.m[d.uri] != d {
+		s.docs.runs.Done() // cancelled, or the document closed
+		return
+	}
+	if quiet := time.Since(d.lastEdit); quiet < burstGap && time.Since(d.lastRun) < maxBurstWait {
+		s.armTimer(d, burstGap-quiet) // still typing: wait on, same pending run
+		return
+	}
+	d.timer = nil
+	s.docs.runs.Done()
+	if d.running {
+		d.dirty = true
+	} else {
+		s.startRun(d)
+	}
+}
+
+// stopTimer cancels d's deferred run, if any. documents.mu must be held.
+// A timer that fired already finds itself cancelled and ends the pending
+// run itself.
+func (s *server) stopTimer(d *document) {
+	if d.timer != nil && d.timer.Stop() {
+		s.docs.runs.Done()
+	}
+	d.timer = nil
 }
 
 func (s *server) runDiagnostics(snap snapshot) {
@@ -52,7 +120,7 @@ func (s *server) runDiagnostics(snap snapshot) {
 			s.docs.mu.Unlock()
 			return
 		}
-		d.dirty = false
+		d.dirty, d.lastRun = false, time.Now()
 		snap = d.snapshot()
 		s.docs.mu.Unlock()
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"time"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -23,7 +24,10 @@ type document struct {
 	// Diagnostics scheduling: at most one run per document; edits during a
 	// run mark it dirty and the run goes again with the latest text.
 	running, dirty bool
-	published      []byte // the last publishDiagnostics params sent
+	published      []byte      // the last publishDiagnostics params sent
+	lastEdit       time.Time   // when the last change arrived
+	lastRun        time.Time   // when the last run started
+	timer          *time.Timer // a run deferred until a burst of edits pauses
 }
 
 // snapshot is a consistent view of a document at one version.
@@ -83,7 +87,7 @@ func (s *server) didOpen(raw json.RawMessage) error {
 		d.published = old.published
 	}
 	s.docs.m[d.uri] = d
-	s.scheduleDiagnostics(d)
+	s.scheduleDiagnostics(d, false)
 	return nil
 }
 
@@ -120,7 +124,7 @@ func (s *server) didChange(raw json.RawMessage) error {
 		t = t.Edit(text.Range{Start: fromProtocol(c.Range.Start), End: fromProtocol(c.Range.End)}, c.Text, s.enc)
 	}
 	d.text, d.version = t, p.TextDocument.Version
-	s.scheduleDiagnostics(d)
+	s.scheduleDiagnostics(d, true)
 	return nil
 }
 
@@ -136,6 +140,7 @@ func (s *server) didClose(raw json.RawMessage) error {
 		return fmt.Errorf("close of %s, which is not open", p.TextDocument.URI)
 	}
 	delete(s.docs.m, d.uri)
+	s.stopTimer(d)
 	if d.published != nil {
 		s.conn.notify(protocol.MethodTextDocumentPublishDiagnostics, publishParams{URI: d.uri, Diagnostics: []protocol.Diagnostic{}})
 	}
@@ -150,7 +155,7 @@ func (s *server) didSave(raw json.RawMessage) error {
 	s.docs.mu.Lock()
 	defer s.docs.mu.Unlock()
 	if d, ok := s.docs.m[p.TextDocument.URI]; ok {
-		s.scheduleDiagnostics(d)
+		s.scheduleDiagnostics(d, false)
 	}
 	return nil
 }

@@ -79,19 +79,27 @@ func (s *server) load(reason string) {
 	s.mu.Lock()
 	s.workspace = ws
 	s.mu.Unlock()
-	s.setStamps(s.watchedStamps(r, ws))
+	s.setStamps(stamps) // as they were before loading: a change since is seen
 	if first {
 		close(s.started)
 	} else {
 		s.retire(prev, ws)
 		s.rediagnose()
 		if s.pulling() {
-			s.refreshDiagnostics(s.bgCtx)
+			ctx, cancel := context.WithTimeout(s.bgCtx, clientTimeout)
+			s.refreshDiagnostics(ctx)
+			cancel()
 		}
 	}
-	s.register(s.bgCtx, ws.declarations())
-	s.registerWatchers()
+	// A client that never answers must not hold up the next load.
+	ctx, cancel := context.WithTimeout(s.bgCtx, clientTimeout)
+	defer cancel()
+	s.register(ctx, ws.declarations())
+	s.registerWatchers(ctx)
 }
+
+// clientTimeout bounds the server's own requests to the client.
+const clientTimeout = 10 * time.Second
 
 // unreadable reports whether a configuration file could not be used at all.
 func unreadable(problems []error) bool {
@@ -193,6 +201,6 @@ func (s *server) rediagnose() {
 	s.docs.mu.Lock()
 	defer s.docs.mu.Unlock()
 	for _, d := range s.docs.m {
-		s.scheduleDiagnostics(d)
+		s.scheduleDiagnostics(d, false)
 	}
 }

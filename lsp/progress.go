@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"time"
@@ -81,7 +82,10 @@ func (p *progress) run() {
 	}
 	// A plain string: go.lsp.dev's ProgressToken encodes as {} by value.
 	token := fmt.Sprintf("lsphost/load/%d", time.Now().UnixNano())
-	if err := p.s.conn.call(ctx, "window/workDoneProgress/create", map[string]any{"token": token}, nil); err != nil {
+	createCtx, cancel := context.WithTimeout(ctx, clientTimeout)
+	err := p.s.conn.call(createCtx, "window/workDoneProgress/create", map[string]any{"token": token}, nil)
+	cancel()
+	if err != nil {
 		p.s.log.Debug("no progress: window/workDoneProgress/create failed", "err", err)
 		return
 	}

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -124,7 +125,7 @@ type fileWatcher struct {
 
 // registerWatchers asks the client, once, to report changes to
 // configuration and .wasm files, if it can.
-func (s *server) registerWatchers() {
+func (s *server) registerWatchers(ctx context.Context) {
 	const id = protocol.MethodWorkspaceDidChangeWatchedFiles
 	if _, done := s.registered[id]; done || !s.client.Workspace.DidChangeWatchedFiles.DynamicRegistration {
 		return
@@ -134,7 +135,7 @@ func (s *server) registerWatchers() {
 	if s.opts.UserConfig != "" {
 		watchers = append(watchers, fileWatcher{GlobPattern: filepath.ToSlash(s.opts.UserConfig)})
 	}
-	err := s.conn.call(s.bgCtx, "client/registerCapability", map[string]any{"registrations": []registration{{
+	err := s.conn.call(ctx, "client/registerCapability", map[string]any{"registrations": []registration{{
 		ID: id, Method: id, RegisterOptions: map[string]any{"watchers": watchers},
 	}}}, nil)
 	if err != nil {

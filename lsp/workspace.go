@@ -203,12 +203,16 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	byKey := map[string]*extensions.Extension{}
-	done := 0
+	toLoad := map[string]extensions.Spec{}
 	for key, spec := range unique {
 		if ext := kept[key]; ext != nil && !ext.WasmChanged() {
-			byKey[key] = ext
-			continue
+			byKey[key] = ext // unchanged: kept as it is
+		} else {
+			toLoad[key] = spec
 		}
+	}
+	done := 0
+	for key, spec := range toLoad {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -217,7 +221,7 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 			defer mu.Unlock()
 			done++
 			if opts.progress != nil {
-				opts.progress(done, len(unique), spec.Name)
+				opts.progress(done, len(toLoad), spec.Name)
 			}
 			if err != nil {
 				if old := byName[spec.Name+"\x00"+spec.File]; old != nil {
