@@ -115,7 +115,7 @@ func (v *verifier) add(name, status, detail, fix string) {
 	v.report.Checks = append(v.report.Checks, Check{Name: name, Status: status, Detail: detail, Fix: fix})
 }
 
-func (v *verifier) pass(name, detail string)     { v.add(name, CheckPass, detail, "") }
+func (v *verifier) pass(name, detail string)      { v.add(name, CheckPass, detail, "") }
 func (v *verifier) fail(name, detail, fix string) { v.add(name, CheckFail, detail, fix) }
 
 func (v *verifier) run(ctx context.Context) {
