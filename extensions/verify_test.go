@@ -1,0 +1,182 @@
+package extensions
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lsphost/lsphost/internal/wasmbuild"
+)
+
+// guestWasm is the committed .wasm of a non-Go guest under testdata/guests.
+func guestWasm(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(wasmbuild.Root(), "testdata", "guests", dir)
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// verifyOptions are generous with time, since a loaded machine must not
+// fail a guest that is only slow, and make 60 calls for the memory check
+// (enough to see a leak) instead of 200, for speed.
+func verifyOptions() VerifyOptions { return VerifyOptions{Timeout: 30 * time.Second, Calls: 60} }
+
+// verifyContext bounds a whole verify run: each call has its own timeout.
+func verifyContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func TestVerifyPasses(t *testing.T) {
+	wasms := map[string]func(*testing.T) string{
+		"todo":      func(t *testing.T) string { return wasmbuild.Example(t, "todo") },
+		"words":     func(t *testing.T) string { return wasmbuild.Example(t, "words") },
+		"go-todo":   func(t *testing.T) string { return wasmbuild.Build(t, "testdata/guests/go-todo") },
+		"c-todo":    func(t *testing.T) string { return guestWasm(t, "c-todo/todo.wasm") },
+		"rust-todo": func(t *testing.T) string { return guestWasm(t, "rust-todo/todo.wasm") },
+		"as-todo":   func(t *testing.T) string { return guestWasm(t, "as-todo/todo.wasm") },
+		"wat-todo":  func(t *testing.T) string { return guestWasm(t, "wat-todo/todo.wasm") },
+	}
+	for _, name := range sortedKeys(wasms) {
+		t.Run(name, func(t *testing.T) {
+			h := newHost(t, Options{})
+			r := h.Verify(verifyContext(t), wasms[name](t), verifyOptions())
+			if !r.Passed {
+				t.Errorf("Verify(%s) failed:\n%s", name, reportText(r))
+			}
+			// The checks that matter all ran.
+			want := []string{"export lsphost_call", "ABI version", "initialize answer", "unknown method", "memory stays bounded"}
+			if r.Declaration != nil {
+				for _, f := range r.Declaration.Features {
+					want = append(want, f+": non-ASCII text", f+": empty document")
+				}
+			}
+			for _, want := range want {
+				if !hasCheck(r, want, CheckPass) {
+					t.Errorf("Verify(%s) has no passing check %q:\n%s", name, want, reportText(r))
+				}
+			}
+		})
+	}
+}
+
+func TestVerifyCatches(t *testing.T) {
+	goGuest := func(dir string) func(*testing.T) string {
+		return func(t *testing.T) string { return wasmbuild.Build(t, "testdata/guests/"+dir) }
+	}
+	mistake := func(name string) func(*testing.T) string {
+		return func(t *testing.T) string { return guestWasm(t, "mistakes/"+name+".wasm") }
+	}
+	fast := VerifyOptions{Timeout: 30 * time.Second, Calls: 20}
+	tests := []struct {
+		name   string
+		wasm   func(*testing.T) string
+		opts   VerifyOptions
+		check  string // the name of the failing check starts with this
+		detail string // its detail contains this
+	}{
+		// The broken Go guests of the host's own tests.
+		{"badabi", goGuest("badabi"), fast, "ABI version", "returns 2"},
+		{"badsig", goGuest("badsig"), fast, "export lsphost_alloc", "has signature (i64) -> (i64)"},
+		{"noexports", goGuest("noexports"), fast, "export lsphost_call", "missing"},
+		{"badoutput", goGuest("badoutput"), fast, "initialize answer", "/triggerCharacters/1: has 0 characters"},
+		{"panic", goGuest("panic"), VerifyOptions{Timeout: 30 * time.Second, Calls: 20, Samples: []Sample{{Name: "panics", Text: "panic"}}}, "diagnostics: panics", "answered an error"},
+		{"loop", goGuest("loop"), VerifyOptions{Timeout: 200 * time.Millisecond, Calls: 20}, "diagnostics: ASCII text", "timed out"},
+		{"crash", goGuest("crash"), VerifyOptions{Timeout: 30 * time.Second, Calls: 20, Samples: []Sample{{Name: "exits", Text: "crash-exit"}}}, "diagnostics: exits", "exit_code(3)"},
+		{"hostile", goGuest("hostile"), VerifyOptions{Timeout: 30 * time.Second, Calls: 20, Samples: []Sample{{Name: "overflows", Text: "recurse"}}}, "diagnostics: overflows", "stack"},
+		{"hostile init", goGuest("hostile"), VerifyOptions{Timeout: 30 * time.Second, Settings: json.RawMessage(`{"init":"error"}`)}, "starts and answers initialize", "initialize"},
+		{"huge", goGuest("huge"), fast, "diagnostics: ASCII text", "> 16777216"},
+		{"badimports", goGuest("badimports"), fast, "diagnostics: empty document", "[0, 4) goes past the end of the 0-byte text"},
+		// Mistakes made on purpose: wat-todo with one error each.
+		{"abi2", mistake("abi2"), fast, "ABI version", "returns 2; this host speaks 1"},
+		{"nomemory", mistake("nomemory"), fast, "export memory", "no memory"},
+		{"offsets", mistake("offsets"), fast, "diagnostics: ASCII text", "goes past the end of the 92-byte text"},
+		{"editrange", mistake("editrange"), fast, "completion: ASCII text", "does not contain the cursor"},
+		{"badjson", mistake("badjson"), fast, "diagnostics: ASCII text", "not JSON"},
+		{"splitutf8", mistake("splitutf8"), fast, "diagnostics: long non-ASCII lines", "not valid UTF-8"},
+		{"unknowntrap", mistake("unknowntrap"), fast, "unknown method answers an error", "unreachable"},
+		{"leak", mistake("leak"), verifyOptions(), "memory stays bounded", "something is kept from every call"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHost(t, Options{})
+			r := h.Verify(verifyContext(t), tt.wasm(t), tt.opts)
+			if tt.check == "" { // a guest that must pass despite its oddities
+				if !r.Passed {
+					t.Errorf("Verify failed:\n%s", reportText(r))
+				}
+				return
+			}
+			if r.Passed {
+				t.Fatalf("Verify passed, want a failure of %q:\n%s", tt.check, reportText(r))
+			}
+			found := false
+			for _, c := range r.Checks {
+				if c.Status != CheckFail {
+					continue
+				}
+				if !strings.Contains(c.Fix, "ABI.md") {
+					t.Errorf("failed check %q has no fix naming ABI.md: %q", c.Name, c.Fix)
+				}
+				if strings.HasPrefix(c.Name, tt.check) && strings.Contains(c.Detail, tt.detail) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("Verify has no failed check %q with %q:\n%s", tt.check, tt.detail, reportText(r))
+			}
+		})
+	}
+}
+
+// TestVerifyReportJSON checks the report's JSON names its fields as the
+// --json output documents them.
+func TestVerifyReportJSON(t *testing.T) {
+	h := newHost(t, Options{})
+	r := h.Verify(verifyContext(t), guestWasm(t, "mistakes/abi2.wasm"), verifyOptions())
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"passed":false`, `"status":"FAIL"`, `"name":"ABI version"`, `"fix":"return 1 from lsphost_abi_version`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("report JSON %s lacks %s", b, want)
+		}
+	}
+}
+
+func TestVerifyMissingFile(t *testing.T) {
+	h := newHost(t, Options{})
+	r := h.Verify(verifyContext(t), filepath.Join(t.TempDir(), "none.wasm"), verifyOptions())
+	if r.Passed || len(r.Checks) != 1 || r.Checks[0].Status != CheckFail {
+		t.Errorf("Verify(missing file) = %+v, want one failed check", r)
+	}
+}
+
+func hasCheck(r VerifyReport, prefix, status string) bool {
+	for _, c := range r.Checks {
+		if strings.HasPrefix(c.Name, prefix) && c.Status == status {
+			return true
+		}
+	}
+	return false
+}
+
+func reportText(r VerifyReport) string {
+	var b strings.Builder
+	for _, c := range r.Checks {
+		b.WriteString(c.Status + "  " + c.Name)
+		if c.Detail != "" {
+			b.WriteString(": " + c.Detail)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
