@@ -3,28 +3,28 @@
 # with one deliberate error, made by a sed expression below, compiled with
 # Debian's wabt into NAME.wasm here (or into the folder named by $1).
 set -eu
+out=$(cd "${1:-$(dirname "$0")}" && pwd)
 cd "$(dirname "$0")"
-out=${1:-.}
 src=../wat-todo/todo.wat
-make() { # make NAME SED-EXPRESSION
+mistake() { # mistake NAME SED-EXPRESSION
 	sed -e "$2" "$src" > "$out/$1.wat"
 	if cmp -s "$src" "$out/$1.wat"; then echo "mistake $1: the sed expression changed nothing" >&2; exit 1; fi
 	wat2wasm "$out/$1.wat" -o "$out/$1.wasm"
 	rm "$out/$1.wat"
 }
 # lsphost_abi_version returns 2.
-make abi2 's/(func (export "lsphost_abi_version") (result i32) (i32.const 1))/(func (export "lsphost_abi_version") (result i32) (i32.const 2))/'
+mistake abi2 's/(func (export "lsphost_abi_version") (result i32) (i32.const 1))/(func (export "lsphost_abi_version") (result i32) (i32.const 2))/'
 # The linear memory is not exported.
-make nomemory 's/(memory (export "memory") 1)/(memory 1)/'
+mistake nomemory 's/(memory (export "memory") 1)/(memory 1)/'
 # A diagnostic ends at text_len + its length: past the end of the text.
-make offsets 's/(call $put_int (i32.add (local.get $i) (local.get $klen)))/(call $put_int (i32.add (local.get $n) (local.get $klen)))/'
+mistake offsets 's/(call $put_int (i32.add (local.get $i) (local.get $klen)))/(call $put_int (i32.add (local.get $n) (local.get $klen)))/'
 # A completion edit ends at its start, before the cursor.
-make editrange 's/(call $put_int (local.get $cursor))/(call $put_int (local.get $start))/'
+mistake editrange 's/(call $put_int (local.get $cursor))/(call $put_int (local.get $start))/'
 # Each diagnostic lacks its closing brace: invalid JSON.
-make badjson 's/(call $put (i32.const 576) (i32.const 2))/(call $put (i32.const 576) (i32.const 1))/'
+mistake badjson 's/(call $put (i32.const 576) (i32.const 2))/(call $put (i32.const 576) (i32.const 1))/'
 # Long messages are cut at 200 bytes even inside a character: invalid UTF-8.
-make splitutf8 's/(br_if $cutdone (i32.ge_u (local.get $j) (i32.const 4)))/(br $cutdone)/'
+mistake splitutf8 's/(br_if $cutdone (i32.ge_u (local.get $j) (i32.const 4)))/(br $cutdone)/'
 # An unknown method traps instead of answering an error.
-make unknowntrap 's/(call $put (i32.const 1216) (i32.const 38)))/(unreachable))/'
+mistake unknowntrap 's/(call $put (i32.const 1216) (i32.const 38)))/(unreachable))/'
 # Every input buffer is left behind: memory grows with every call.
-make leak 's/(global $input i32 (i32.const 4096))/(global $input (mut i32) (i32.const 4096))/; s/^    (global.get $input))$/    (global.get $input) (global.set $input (i32.add (global.get $input) (local.get $size))))/'
+mistake leak 's/(global $input i32 (i32.const 4096))/(global $input (mut i32) (i32.const 4096))/; s/^    (global.get $input))$/    (global.get $input) (global.set $input (i32.add (global.get $input) (local.get $size))))/'
