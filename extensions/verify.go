@@ -343,7 +343,7 @@ func (v *verifier) checkInitialize(ctx context.Context) (abi.InitializeResult, b
 		v.callFailed(name, err)
 		return decl, false
 	}
-	if problems := responseProblems("initialize.response.json", raw); len(problems) > 0 {
+	if problems := responseProblems("initialize.response.json", raw, ""); len(problems) > 0 {
 		v.fail(name, strings.Join(problems, "; "),
 			`answer {"result":{"features":[...], ...}}: see ABI.md "initialize" and abi/schema/initialize.response.json`)
 		return decl, false
@@ -396,6 +396,7 @@ func (v *verifier) samples() []Sample {
 		{"empty document", "plaintext", ""},
 		{"non-ASCII text", "markdown", "héllo wörld 😀 TODO ünïcode\n日本語のテキスト FIXME\nçà et là, naïve café\n"},
 		{"CRLF line ends, no final newline", "plaintext", "first line\r\nTODO second\r\n\r\nthird word"},
+		{"Latin-1 bytes, invalid UTF-8 as lsphost check may send", "plaintext", "caf\xe9 TODO na\xefve\n\xff\xfe FIXME \xe9t\xe9\n"},
 		{"long non-ASCII lines", "markdown", "TODO " + strings.Repeat("é", 150) + "\nFIXME  " + strings.Repeat("日本", 60) + "\t\"quoted\" \\ \n" + strings.Repeat("x", 300) + " XXX"},
 	}
 	return append(s, v.opts.Samples...)
@@ -414,7 +415,7 @@ func (v *verifier) checkDiagnostics(ctx context.Context) {
 			v.callFailed(name, err)
 			continue
 		}
-		problems := responseProblems("diagnostics.response.json", raw)
+		problems := responseProblems("diagnostics.response.json", raw, s.Text)
 		var res abi.DiagnosticsResult
 		if len(problems) == 0 {
 			problems = append(problems, resultProblems(raw, abi.MethodDiagnostics, &res)...)
@@ -507,7 +508,7 @@ func (v *verifier) completionSample(ctx context.Context, name string, s Sample, 
 			}
 			return p
 		}
-		p := responseProblems("completion.response.json", raw)
+		p := responseProblems("completion.response.json", raw, s.Text)
 		var res abi.CompletionResult
 		if len(p) == 0 {
 			p = resultProblems(raw, abi.MethodCompletion, &res)
@@ -622,6 +623,7 @@ func (v *verifier) checkMemory(ctx context.Context, decl abi.InitializeResult) {
 	// a heap with a garbage collector settles, a leak keeps growing.
 	warm, mid := max(v.opts.Calls/10, 1), max(v.opts.Calls/2, 2)
 	var warmSize, midSize uint32
+	began := time.Now()
 	for i := range v.opts.Calls {
 		req.Document.Version = int32(i + 1)
 		if _, err := v.call(ctx, &req, text); err != nil {
@@ -635,6 +637,7 @@ func (v *verifier) checkMemory(ctx context.Context, decl abi.InitializeResult) {
 			midSize = v.inst.mem.Size()
 		}
 	}
+	perCall := time.Since(began) / time.Duration(v.opts.Calls)
 	final := v.inst.mem.Size()
 	// A guest that keeps each call's input grows by the text's size per
 	// call; an allocator or a collector may still round up now and then.
@@ -646,12 +649,14 @@ func (v *verifier) checkMemory(ctx context.Context, decl abi.InitializeResult) {
 			`free each call's input buffer (at the next lsphost_alloc or once lsphost_call returns) and the previous response at the next call (ABI.md "One call")`)
 		return
 	}
-	v.pass(name, detail)
+	v.pass(name, fmt.Sprintf("%s; %s per call", detail, perCall.Round(time.Microsecond)))
 }
 
-// responseProblems checks a raw response: UTF-8, then the schema.
-func responseProblems(schemaName string, raw []byte) []string {
-	if !utf8.Valid(raw) {
+// responseProblems checks a raw response: UTF-8, then the schema. A
+// response to a text that is not valid UTF-8 may copy invalid bytes from it
+// (ABI.md "Positions").
+func responseProblems(schemaName string, raw []byte, text string) []string {
+	if !utf8.Valid(raw) && utf8.ValidString(text) {
 		i := 0
 		for i < len(raw) {
 			r, n := utf8.DecodeRune(raw[i:])
@@ -694,6 +699,8 @@ func rangeProblems(what string, start, end int, text string) []string {
 		p = append(p, fmt.Sprintf("%s [%d, %d) goes past the end of the %d-byte text", what, start, end, len(text)))
 	case end < start:
 		p = append(p, fmt.Sprintf("%s ends at %d, before its start %d", what, end, start))
+	case !utf8.ValidString(text):
+		// Invalid bytes have no character boundaries to respect.
 	default:
 		for _, off := range []int{start, end} {
 			if off < len(text) && !utf8.RuneStart(text[off]) {
