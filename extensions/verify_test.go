@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -179,4 +180,28 @@ func reportText(r VerifyReport) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// TestVerifyFixesNameABISections keeps verify's advice pointing at sections
+// of ABI.md that exist: a heading or a bold paragraph name.
+func TestVerifyFixesNameABISections(t *testing.T) {
+	src, err := os.ReadFile("verify.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(filepath.Join(wasmbuild.Root(), "abi", "ABI.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := regexp.MustCompile(`ABI\.md ((?:\\?"[^"\\]+\\?"(?:, | and )?)+)`).FindAllStringSubmatch(string(src), -1)
+	if len(refs) < 10 {
+		t.Fatalf("found %d references to ABI.md in verify.go, want more", len(refs))
+	}
+	for _, ref := range refs {
+		for _, name := range regexp.MustCompile(`"([^"\\]+)\\?"`).FindAllStringSubmatch(ref[1], -1) {
+			if !strings.Contains(string(doc), "## "+name[1]+"\n") && !strings.Contains(string(doc), "**"+name[1]+"**") {
+				t.Errorf("verify.go refers to ABI.md %q, which has no such section", name[1])
+			}
+		}
+	}
 }
