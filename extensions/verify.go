@@ -430,6 +430,71 @@ func (v *verifier) checkDiagnostics(ctx context.Context) {
 		}
 		v.pass(name, fmt.Sprintf("%d diagnostics", len(res.Diagnostics)))
 	}
+	v.checkByteOffsets(ctx)
+}
+
+// checkByteOffsets sends the ASCII sample, then the same text after a line
+// of non-ASCII characters. A guest that counts bytes moves its diagnostics
+// by the line's length in bytes; one that counts characters or UTF-16 units
+// moves them by less. A guest whose diagnostics change in other ways (they
+// may depend on the whole text) proves nothing either way and passes.
+func (v *verifier) checkByteOffsets(ctx context.Context) {
+	const name = "diagnostics: offsets count bytes, not characters"
+	const prefix = "ééé 😀 ünï\n" // 18 bytes, 10 characters, 11 UTF-16 units
+	base := v.samples()[0]
+	ranges := func(text string) ([][2]int, error) {
+		req := v.docRequest(abi.MethodDiagnostics, Sample{Name: "shift", LanguageID: base.LanguageID})
+		raw, err := v.call(ctx, &req, text)
+		if err != nil {
+			return nil, err
+		}
+		var res abi.DiagnosticsResult
+		if p := resultProblems(raw, abi.MethodDiagnostics, &res); len(p) > 0 {
+			return nil, errors.New(strings.Join(p, "; "))
+		}
+		var out [][2]int
+		for _, d := range res.Diagnostics {
+			out = append(out, [2]int{d.Start, d.End})
+		}
+		slices.SortFunc(out, func(a, b [2]int) int { return a[0]*1e6 + a[1] - b[0]*1e6 - b[1] })
+		return out, nil
+	}
+	before, err := ranges(base.Text)
+	if err != nil {
+		v.add(name, CheckSkip, err.Error(), "")
+		return
+	}
+	after, err := ranges(prefix + base.Text)
+	if err != nil {
+		v.add(name, CheckSkip, err.Error(), "")
+		return
+	}
+	shifted := func(by int) [][2]int {
+		var out [][2]int
+		for _, r := range before {
+			out = append(out, [2]int{r[0] + by, r[1] + by})
+		}
+		return out
+	}
+	// Only what lies past the shortest shift can be compared.
+	var tail [][2]int
+	for _, r := range after {
+		if r[0] >= utf8.RuneCountInString(prefix) {
+			tail = append(tail, r)
+		}
+	}
+	switch {
+	case len(before) == 0:
+		v.add(name, CheckSkip, "no diagnostics on the ASCII sample to compare", "")
+	case slices.Equal(tail, shifted(len(prefix))):
+		v.pass(name, fmt.Sprintf("diagnostics moved by %d bytes after a line of %d characters", len(prefix), utf8.RuneCountInString(prefix)))
+	case slices.Equal(tail, shifted(utf8.RuneCountInString(prefix))), slices.Equal(tail, shifted(11)):
+		v.fail(name, fmt.Sprintf("after a first line of %d bytes (%d characters, 11 UTF-16 units), the diagnostics moved by %d, not %d: offsets are counted in characters or UTF-16 units",
+			len(prefix), utf8.RuneCountInString(prefix), tail[0][0]-before[0][0], len(prefix)),
+			`offsets are byte offsets into the UTF-8 text as sent; the host converts them for the editor (ABI.md "Positions")`)
+	default:
+		v.pass(name, "the diagnostics depend on more than their line; nothing to compare")
+	}
 }
 
 // fixFor says how to correct problems found in answers to method, one fix

@@ -103,6 +103,7 @@ func TestVerifyCatches(t *testing.T) {
 		{"badjson", mistake("badjson"), fast, "diagnostics: ASCII text", "not JSON"},
 		{"splitutf8", mistake("splitutf8"), fast, "diagnostics: long non-ASCII lines", "not valid UTF-8"},
 		{"unknowntrap", mistake("unknowntrap"), fast, "unknown method answers an error", "unreachable"},
+		{"charoffsets", mistake("charoffsets"), fast, "diagnostics: offsets count bytes, not characters", "moved by 10, not 18"},
 		{"leak", mistake("leak"), verifyOptions(), "memory stays bounded", "something is kept from every call"},
 	}
 	for _, tt := range tests {

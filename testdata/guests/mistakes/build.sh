@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds the mistakes lsphost verify must catch: each is wat-todo/todo.wat
-# with one deliberate error, made by a sed expression below, compiled with
-# Debian's wabt into NAME.wasm here (or into the folder named by $1).
+# (or c-todo/todo.c) with one deliberate error, made by a sed expression
+# below, compiled with Debian's wabt (or clang) into NAME.wasm here (or into
+# the folder named by $1).
 set -eu
 out=$(cd "${1:-$(dirname "$0")}" && pwd)
 cd "$(dirname "$0")"
@@ -28,3 +29,11 @@ mistake splitutf8 's/(br_if $cutdone (i32.ge_u (local.get $j) (i32.const 4)))/(b
 mistake unknowntrap 's/(call $put (i32.const 1216) (i32.const 38)))/(unreachable))/'
 # Every input buffer is left behind: memory grows with every call.
 mistake leak 's/(global $input i32 (i32.const 4096))/(global $input (mut i32) (i32.const 4096))/; s/^    (global.get $input))$/    (global.get $input) (global.set $input (i32.add (global.get $input) (local.get $size))))/'
+# Diagnostic offsets count characters, not bytes (C: a helper counts the
+# bytes that start a character).
+sed -e 's/^static int is_word(uint8_t c) {$/static long chars(const uint8_t *t, size_t n) { long c = 0; for (size_t k = 0; k < n; k++) c += (t[k] \& 0xC0) != 0x80; return c; }\n&/' \
+	-e 's/put_int((long)i);/put_int(chars(text, i));/; s/put_int((long)(i + klen));/put_int(chars(text, i + klen));/' \
+	../c-todo/todo.c > "$out/charoffsets.c"
+if cmp -s ../c-todo/todo.c "$out/charoffsets.c" || [ "$(grep -c 'chars(text' "$out/charoffsets.c")" != 2 ]; then echo "mistake charoffsets: the sed expressions did not apply" >&2; exit 1; fi
+clang --target=wasm32-wasi -mexec-model=reactor -O2 -Wl,--strip-all -o "$out/charoffsets.wasm" "$out/charoffsets.c"
+rm "$out/charoffsets.c"
