@@ -5,7 +5,7 @@ FUZZTIME  ?= 30s
 # Built guests and compiled code are cached here between test runs.
 export LSPHOST_TEST_CACHE ?= $(CURDIR)/.cache/test
 
-.PHONY: all build examples demo test lint check bench bench-e2e bench-profile fuzz clean FORCE
+.PHONY: all build examples demo test lint check bench bench-e2e bench-profile fuzz guests clean FORCE
 
 all: build examples
 
@@ -29,6 +29,22 @@ test:
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./abi/... ./sdk/...
 	$(GO) test -count=1 ./internal/fixtures
 	$(GO) test -race -timeout 20m ./...
+
+## guests: rebuild the C, Rust, AssemblyScript and WAT guests from source with their toolchains,
+## check they equal the committed .wasm files, pass lsphost verify, and pass the scenarios
+guests: build
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	testdata/guests/rebuild.sh "$$dir" && \
+	for wasm in "$$dir"/*.wasm; do \
+		bin/lsphost verify -timeout 30s "$$wasm" > "$$wasm.report" || { cat "$$wasm.report"; exit 1; }; \
+		tail -n 1 "$$wasm.report" | sed "s|^|$$(basename $$wasm): |"; \
+	done && \
+	for wasm in "$$dir"/mistakes/*.wasm; do \
+		if bin/lsphost verify -timeout 30s -calls 30 "$$wasm" > "$$wasm.report"; then \
+			echo "$$wasm: lsphost verify passes a module with a deliberate mistake"; cat "$$wasm.report"; exit 1; \
+		fi; \
+	done && \
+	LSPHOST_GUESTS_DIR="$$dir" $(GO) test -count=1 -run 'TestScenarios' ./lsp
 
 ## lint: formatting and vet, host and guest
 lint:

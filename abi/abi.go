@@ -165,6 +165,16 @@ type InitializeResult struct {
 	CodeActionKinds []string `json:"codeActionKinds,omitempty"`
 }
 
+// Has reports whether the declaration lists feature.
+func (r InitializeResult) Has(feature string) bool {
+	for _, f := range r.Features {
+		if f == feature {
+			return true
+		}
+	}
+	return false
+}
+
 // DiagnosticsResult answers MethodDiagnostics.
 type DiagnosticsResult struct {
 	Diagnostics []Diagnostic `json:"diagnostics"`

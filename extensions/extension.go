@@ -326,6 +326,42 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 	limit := max(e.spec.Timeout, minSetupDeadline)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limit)
 	defer cancel()
+	inst, err := e.start(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	var decl abi.InitializeResult
+	if err := inst.call(ctx, e.initializeRequest(), nil, &decl); err != nil {
+		var guestErr *GuestError
+		if !errors.As(err, &guestErr) {
+			err = e.explainTrap(ctx, err, limit, inst)
+		}
+		inst.close()
+		if !strings.HasPrefix(err.Error(), abi.MethodInitialize+": ") { // the SDK names it already
+			err = fmt.Errorf("%s: %w", abi.MethodInitialize, err)
+		}
+		return nil, err
+	}
+	if err := e.adopt(decl); err != nil {
+		inst.close()
+		return nil, err
+	}
+	return inst, nil
+}
+
+// initializeRequest is the initialize request every instance gets.
+func (e *Extension) initializeRequest() *abi.Request {
+	settings := e.spec.Settings
+	if len(settings) == 0 {
+		settings = json.RawMessage("{}")
+	}
+	return &abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings}
+}
+
+// start instantiates the module (running _initialize) and checks the ABI
+// version it speaks; the instance has not had its initialize request yet.
+// limit is ctx's deadline, for messages.
+func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, error) {
 	stdout, stderr := e.lineWriter(abi.LogInfo), e.lineWriter(abi.LogWarning)
 	cfg := wazero.NewModuleConfig().
 		WithName("").
@@ -356,28 +392,7 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 	}
 	if int32(v[0]) != abi.Version {
 		inst.close()
-		return nil, fmt.Errorf("speaks ABI version %d, this lsphost speaks version %d: rebuild the extension with a matching SDK or use a matching lsphost", int32(v[0]), abi.Version)
-	}
-	settings := e.spec.Settings
-	if len(settings) == 0 {
-		settings = json.RawMessage("{}")
-	}
-	req := abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings}
-	var decl abi.InitializeResult
-	if err := inst.call(ctx, &req, nil, &decl); err != nil {
-		var guestErr *GuestError
-		if !errors.As(err, &guestErr) {
-			err = e.explainTrap(ctx, err, limit, inst)
-		}
-		inst.close()
-		if !strings.HasPrefix(err.Error(), abi.MethodInitialize+": ") { // the SDK names it already
-			err = fmt.Errorf("%s: %w", abi.MethodInitialize, err)
-		}
-		return nil, err
-	}
-	if err := e.adopt(decl); err != nil {
-		inst.close()
-		return nil, err
+		return nil, &VersionError{Found: int32(v[0])}
 	}
 	return inst, nil
 }
@@ -387,6 +402,13 @@ var knownFeatures = []string{
 	abi.FeatureDiagnostics, abi.FeatureCompletion, abi.FeatureCompletionResolve, abi.FeatureHover,
 	abi.FeatureCodeAction, abi.FeatureCodeActionResolve, abi.FeatureFormatting, abi.FeatureRangeFormatting,
 	abi.FeatureDocumentSymbol, abi.FeatureExecuteCommand,
+}
+
+// VersionError is a module that speaks another ABI major version.
+type VersionError struct{ Found int32 }
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("speaks ABI version %d, this lsphost speaks version %d: rebuild the extension with a matching SDK or use a matching lsphost", e.Found, abi.Version)
 }
 
 // adopt validates the declaration of a new instance. Every instance of one
@@ -582,6 +604,20 @@ func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out a
 	if err != nil {
 		return err
 	}
+	view, err := in.callRaw(ctx, body, text)
+	if err != nil {
+		return err
+	}
+	// Decoding straight from the view is safe: no guest code runs until it is
+	// done, so memory cannot grow under it, and decoding copies what it keeps.
+	return decodeResponse(view, req.Method, out)
+}
+
+// callRaw writes the request JSON body and text into guest memory, runs
+// the call and returns the response as a view of guest memory, valid until
+// the instance runs again. lsphost verify uses it to see what a guest
+// answered before the host sanitizes it.
+func (in *instance) callRaw(ctx context.Context, body []byte, text Text) ([]byte, error) {
 	textLen := 0
 	if text != nil {
 		textLen = text.Len()
@@ -589,15 +625,15 @@ func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out a
 	total := len(body) + textLen
 	in.stack[0] = uint64(total)
 	if err := in.allocFn.CallWithStack(ctx, in.stack[:]); err != nil {
-		return err
+		return nil, err
 	}
 	ptr := uint32(in.stack[0])
 	if ptr == 0 {
-		return fmt.Errorf("%s(%d) returned 0", abi.ExportAlloc, total)
+		return nil, fmt.Errorf("%s(%d) returned 0", abi.ExportAlloc, total)
 	}
 	buf, ok := in.mem.Read(ptr, uint32(total))
 	if !ok {
-		return fmt.Errorf("%s(%d) returned %#x, outside memory of %d bytes", abi.ExportAlloc, total, ptr, in.mem.Size())
+		return nil, fmt.Errorf("%s(%d) returned %#x, outside memory of %d bytes", abi.ExportAlloc, total, ptr, in.mem.Size())
 	}
 	copy(buf, body)
 	if text != nil {
@@ -605,22 +641,20 @@ func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out a
 	}
 	in.stack[0], in.stack[1], in.stack[2] = uint64(ptr), uint64(len(body)), uint64(textLen)
 	if err := in.callFn.CallWithStack(ctx, in.stack[:]); err != nil {
-		return err
+		return nil, err
 	}
 	if in.stack[0] == 0 {
-		return fmt.Errorf("%s returned 0: the extension reported a protocol failure", abi.ExportCall)
+		return nil, fmt.Errorf("%s returned 0: the extension reported a protocol failure", abi.ExportCall)
 	}
 	outPtr, outLen := abi.UnpackResult(in.stack[0])
 	if outLen > maxOutput {
-		return fmt.Errorf("response of %d bytes > %d", outLen, maxOutput)
+		return nil, fmt.Errorf("response of %d bytes > %d", outLen, maxOutput)
 	}
 	view, ok := in.mem.Read(outPtr, outLen)
 	if !ok || outLen == 0 {
-		return fmt.Errorf("response at %#x of %d bytes is outside memory of %d bytes", outPtr, outLen, in.mem.Size())
+		return nil, fmt.Errorf("response at %#x of %d bytes is outside memory of %d bytes", outPtr, outLen, in.mem.Size())
 	}
-	// Decoding straight from the view is safe: no guest code runs until it is
-	// done, so memory cannot grow under it, and decoding copies what it keeps.
-	return decodeResponse(view, req.Method, out)
+	return view, nil
 }
 
 // pool hands out instances, starting new ones up to a limit.

@@ -102,13 +102,7 @@ func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
 			return nil, fmt.Errorf("%s has sha256 %s but the configuration pins %s: refusing to load it (update the pin if the new file is trusted)", spec.Wasm, got, spec.SHA256)
 		}
 	}
-	pages := uint32((spec.Memory + 65535) / 65536)
-	// WithCloseOnContextDone is what lets a deadline stop a looping guest;
-	// without it one bad extension wedges the whole process (FINDINGS.md).
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
-		WithCloseOnContextDone(true).
-		WithMemoryLimitPages(pages).
-		WithCompilationCache(h.cache))
+	rt := h.runtime(ctx, spec)
 	mounts, err := spec.Grants.mounts()
 	if err != nil {
 		rt.Close(ctx)
@@ -123,16 +117,21 @@ func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
 	return ext, nil
 }
 
+// runtime is the wazero runtime an extension runs in.
+func (h *Host) runtime(ctx context.Context, spec Spec) wazero.Runtime {
+	pages := uint32((spec.Memory + 65535) / 65536)
+	// WithCloseOnContextDone is what lets a deadline stop a looping guest;
+	// without it one bad extension wedges the whole process (FINDINGS.md).
+	return wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(pages).
+		WithCompilationCache(h.cache))
+}
+
 // setup compiles the module, checks its exports and starts the first
 // instance, which answers the initialize request.
 func (e *Extension) setup(ctx context.Context, code []byte) error {
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, e.rt); err != nil {
-		return err
-	}
-	_, err := e.rt.NewHostModuleBuilder(abi.ImportModule).
-		NewFunctionBuilder().WithFunc(e.hostLog).Export(abi.ImportLog).
-		NewFunctionBuilder().WithFunc(e.hostReadFile).Export(abi.ImportReadFile).
-		Instantiate(ctx)
+	err := e.linkImports(ctx)
 	if err != nil {
 		return err
 	}
@@ -150,6 +149,19 @@ func (e *Extension) setup(ctx context.Context, code []byte) error {
 	}
 	e.pool.release(inst, true)
 	return nil
+}
+
+// linkImports provides what an extension may import: WASI and the lsphost
+// module.
+func (e *Extension) linkImports(ctx context.Context) error {
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, e.rt); err != nil {
+		return err
+	}
+	_, err := e.rt.NewHostModuleBuilder(abi.ImportModule).
+		NewFunctionBuilder().WithFunc(e.hostLog).Export(abi.ImportLog).
+		NewFunctionBuilder().WithFunc(e.hostReadFile).Export(abi.ImportReadFile).
+		Instantiate(ctx)
+	return err
 }
 
 // exportSignatures are the ABI's exports and their wasm signatures.

@@ -34,11 +34,37 @@ func TestScenarios(t *testing.T) {
 	// For the grants scenarios: a variable an extension may or may not see.
 	os.Setenv("LSPHOST_TEST_SECRET", "s3cret")
 	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			t.Parallel()
-			runScenario(t, file)
-		})
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		guests := scenarioGuests(t, file)
+		if guests == nil {
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				runScenario(t, file, "")
+			})
+			continue
+		}
+		// A scenario with a guests section runs once per guest, with
+		// $GUEST naming it, and every guest must give the same output.
+		for _, guest := range guests {
+			t.Run(name+"/"+guest, func(t *testing.T) {
+				t.Parallel()
+				runScenario(t, file, guest)
+			})
+		}
 	}
+}
+
+// scenarioGuests lists the guests of a scenario's guests section, or nil.
+func scenarioGuests(t *testing.T, file string) []string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, ok := parseArchive(string(data)).files["guests"]
+	if !ok {
+		return nil
+	}
+	return strings.Fields(list)
 }
 
 // warmCompileCache compiles every extension the scenarios use, one at a
@@ -53,7 +79,14 @@ func warmCompileCache(t *testing.T, files []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range wasmRef.FindAllStringSubmatch(string(data), -1) {
+		refs := wasmRef.FindAllStringSubmatch(string(data), -1)
+		for _, g := range scenarioGuests(t, file) {
+			refs = append(refs, []string{"$" + g + ".wasm", g, "wasm"})
+		}
+		for _, m := range refs {
+			if m[1] == "GUEST" {
+				continue
+			}
 			if m[2] != "wasm" {
 				continue
 			}
@@ -111,13 +144,26 @@ func (a archive) format() string {
 
 // wasmRef is how a scenario's TOML names a built extension: $NAME.wasm is
 // its path, $NAME.sha256 its digest.
-var wasmRef = regexp.MustCompile(`\$([a-z0-9_]+)\.(wasm|sha256)`)
+var wasmRef = regexp.MustCompile(`\$([A-Za-z0-9_-]+)\.(wasm|sha256)`)
 
 // wasmPath builds the extension called name: a first-party example, or else
-// a guest under testdata/guests.
+// a guest under testdata/guests: a Go one is built, one in another language
+// is its committed .wasm (or, when LSPHOST_GUESTS_DIR is set, NAME.wasm
+// there: make guests rebuilds them from source into that folder).
 func wasmPath(t testing.TB, name string) string {
 	if _, err := os.Stat(filepath.Join(wasmbuild.Root(), "sdk", "examples", name)); err == nil {
 		return wasmbuild.Example(t, name)
+	}
+	dir := filepath.Join(wasmbuild.Root(), "testdata", "guests", name)
+	if _, err := os.Stat(filepath.Join(dir, "build.sh")); err == nil {
+		if built := os.Getenv("LSPHOST_GUESTS_DIR"); built != "" {
+			return filepath.Join(built, name+".wasm")
+		}
+		wasm, _ := filepath.Glob(filepath.Join(dir, "*.wasm"))
+		if len(wasm) != 1 {
+			t.Fatalf("guest %s: want one committed .wasm file in %s, found %d", name, dir, len(wasm))
+		}
+		return wasm[0]
 	}
 	return wasmbuild.Build(t, filepath.Join("testdata", "guests", name))
 }
@@ -136,7 +182,7 @@ type scenario struct {
 	printed map[string]int
 }
 
-func runScenario(t *testing.T, file string) {
+func runScenario(t *testing.T, file, guest string) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -147,11 +193,14 @@ func runScenario(t *testing.T, file string) {
 	masks := map[string]string{root: "$WORK"}
 	opts := testOptions(t)
 	for _, name := range a.names {
-		if name == "script" || name == "want" || name == "folders" || name == "capabilities.json" {
+		if name == "script" || name == "want" || name == "guests" || name == "folders" || name == "capabilities.json" {
 			continue
 		}
 		content := a.files[name]
 		if strings.HasSuffix(name, ".toml") {
+			if guest != "" {
+				content = strings.ReplaceAll(content, "$GUEST.", "$"+guest+".")
+			}
 			content = wasmRef.ReplaceAllStringFunc(content, func(ref string) string {
 				m := wasmRef.FindStringSubmatch(ref)
 				path := wasmPath(t, m[1])
@@ -160,7 +209,11 @@ func runScenario(t *testing.T, file string) {
 					t.Fatal(err)
 				}
 				sum := fmt.Sprintf("%x", sha256.Sum256(data))
-				masks[path], masks[sum] = "$"+m[1]+".wasm", "$"+m[1]+".sha256"
+				shown := m[1]
+				if m[1] == guest {
+					shown = "GUEST"
+				}
+				masks[path], masks[sum] = "$"+shown+".wasm", "$"+shown+".sha256"
 				if m[2] == "wasm" {
 					return path
 				}
@@ -218,6 +271,9 @@ func runScenario(t *testing.T, file string) {
 	got := s.out.String()
 	for value, name := range masks {
 		got = strings.ReplaceAll(got, value, name)
+	}
+	if *update && guest != "" && guest != scenarioGuests(t, file)[0] {
+		return // the first guest writes the want section; run again to compare the others
 	}
 	if *update {
 		if _, ok := a.files["want"]; !ok {

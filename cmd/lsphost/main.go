@@ -17,6 +17,7 @@ Usage:
   lsphost pin [-check]             pin each extension's sha256 in its config
   lsphost doctor [-json]           explain the configuration and every problem
   lsphost new [flags] NAME         scaffold a new extension in Go
+  lsphost verify [flags] FILE.wasm check an extension against the ABI, in any language
   lsphost version                  print the version
 
 Run "lsphost COMMAND -help" for a command's flags.
@@ -39,6 +40,8 @@ func main() {
 		os.Exit(doctor(args))
 	case "new":
 		os.Exit(newExtension(args))
+	case "verify":
+		os.Exit(verify(args))
 	case "version":
 		fmt.Println("lsphost", version())
 	case "help", "-h", "-help", "--help":
