@@ -23,10 +23,13 @@ type clientCapabilities struct {
 		PositionEncodings []string `json:"positionEncodings"`
 	} `json:"general"`
 	Workspace struct {
-		Configuration         bool    `json:"configuration"`
-		DidChangeWatchedFiles dynamic `json:"didChangeWatchedFiles"`
-		ExecuteCommand        dynamic `json:"executeCommand"`
-		Diagnostics           struct {
+		Configuration         bool `json:"configuration"`
+		DidChangeWatchedFiles struct {
+			DynamicRegistration    bool `json:"dynamicRegistration"`
+			RelativePatternSupport bool `json:"relativePatternSupport"`
+		} `json:"didChangeWatchedFiles"`
+		ExecuteCommand dynamic `json:"executeCommand"`
+		Diagnostics    struct {
 			RefreshSupport bool `json:"refreshSupport"`
 		} `json:"diagnostics"`
 	} `json:"workspace"`

@@ -95,7 +95,7 @@ func (s *server) load(reason string) {
 	ctx, cancel := context.WithTimeout(s.bgCtx, clientTimeout)
 	defer cancel()
 	s.register(ctx, ws.declarations())
-	s.registerWatchers(ctx)
+	s.registerWatchers(ctx, stamps)
 }
 
 // clientTimeout bounds the server's own requests to the client.

@@ -226,3 +226,44 @@ func TestMultiRoot(t *testing.T) {
 	c.waitDiagnostics(ub, "todo: BBB y")
 	c.waitDiagnostics(ua, "todo: AAA x")
 }
+
+// TestWatcherRegistration: a client that watches files by relative pattern
+// is asked to watch exactly the files the configuration depends on.
+func TestWatcherRegistration(t *testing.T) {
+	root := workspaceWith(t, todoConfig(t))
+	opts := testOptions(t)
+	opts.PollInterval = -1
+	c := startServer(t, opts)
+	c.initializeWith(root, map[string]any{"workspace": map[string]any{
+		"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true, "relativePatternSupport": true}}})
+	var reg struct {
+		Registrations []struct {
+			Method          string
+			RegisterOptions struct {
+				Watchers []struct {
+					GlobPattern struct{ BaseURI, Pattern string }
+				}
+			}
+		}
+	}
+	c.waitFor("file watchers registered", func() bool {
+		for _, m := range c.notes {
+			if m.Method == "client/registerCapability" && strings.Contains(string(m.Params), "didChangeWatchedFiles") {
+				json.Unmarshal(m.Params, &reg)
+				return true
+			}
+		}
+		return false
+	})
+	var got []string
+	for _, w := range reg.Registrations[0].RegisterOptions.Watchers {
+		got = append(got, w.GlobPattern.BaseURI+" "+w.GlobPattern.Pattern)
+	}
+	todo := wasmbuild.Example(t, "todo")
+	want := []string{fileURI(root) + " " + ConfigFile, fileURI(filepath.Dir(todo)) + " " + filepath.Base(todo)}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("watchers = %q, want %q", got, want)
+	}
+}

@@ -1,13 +1,17 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 )
 
 // Hot reload: the server reloads when a configuration file or a .wasm file
@@ -118,23 +122,44 @@ func (s *server) didChangeWatchedFiles(raw json.RawMessage) error {
 	return nil
 }
 
-// fileWatcher is LSP's FileSystemWatcher with a plain glob.
+// fileWatcher is LSP's FileSystemWatcher with a relative pattern: one file
+// of one folder. Broad globs ("**/*.wasm") would make some clients watch
+// every folder of the project.
 type fileWatcher struct {
-	GlobPattern string `json:"globPattern"`
+	GlobPattern relativePattern `json:"globPattern"`
 }
 
-// registerWatchers asks the client, once, to report changes to
-// configuration and .wasm files, if it can.
-func (s *server) registerWatchers(ctx context.Context) {
-	const id = protocol.MethodWorkspaceDidChangeWatchedFiles
-	if _, done := s.registered[id]; done || !s.client.Workspace.DidChangeWatchedFiles.DynamicRegistration {
+type relativePattern struct {
+	BaseURI string `json:"baseUri"`
+	Pattern string `json:"pattern"`
+}
+
+// registerWatchers asks the client to report changes to the files the
+// configuration depends on, if it can watch single files by relative
+// pattern (LSP 3.17); again when the set of files changed. Polling covers
+// the other clients.
+func (s *server) registerWatchers(ctx context.Context, stamps map[string]stamp) {
+	watch := s.client.Workspace.DidChangeWatchedFiles
+	if !watch.DynamicRegistration || !watch.RelativePatternSupport {
 		return
 	}
-	s.registered[id] = nil
-	watchers := []fileWatcher{{GlobPattern: "**/" + ConfigFile}, {GlobPattern: "**/*.wasm"}}
-	if s.opts.UserConfig != "" {
-		watchers = append(watchers, fileWatcher{GlobPattern: filepath.ToSlash(s.opts.UserConfig)})
+	const id = protocol.MethodWorkspaceDidChangeWatchedFiles
+	var watchers []fileWatcher
+	for _, path := range slices.Sorted(maps.Keys(stamps)) {
+		watchers = append(watchers, fileWatcher{relativePattern{
+			BaseURI: string(uri.File(filepath.Dir(path))), Pattern: filepath.Base(path)}})
 	}
+	want, _ := json.Marshal(watchers)
+	have, registered := s.registered[id]
+	if registered && bytes.Equal(have, want) {
+		return
+	}
+	if registered {
+		if err := s.conn.call(ctx, "client/unregisterCapability", map[string]any{"unregisterations": []unregistration{{ID: id, Method: id}}}, nil); err != nil {
+			s.log.Warn("unregistering file watchers failed", "err", err)
+		}
+	}
+	s.registered[id] = want
 	err := s.conn.call(ctx, "client/registerCapability", map[string]any{"registrations": []registration{{
 		ID: id, Method: id, RegisterOptions: map[string]any{"watchers": watchers},
 	}}}, nil)
