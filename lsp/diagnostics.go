@@ -32,11 +32,13 @@ func (s *server) scheduleDiagnostics(d *document) {
 	}
 	d.running = true
 	s.docs.runs.Add(1)
+	s.docs.running.Add(1)
 	go s.runDiagnostics(d.snapshot())
 }
 
 func (s *server) runDiagnostics(snap snapshot) {
 	defer s.docs.runs.Done()
+	defer s.docs.running.Add(-1)
 	for {
 		diags, _ := s.computeDiagnostics(snap) // failures are logged
 		s.docs.mu.Lock()

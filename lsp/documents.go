@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"go.lsp.dev/protocol"
 
@@ -39,9 +40,10 @@ func (d *document) snapshot() snapshot {
 
 // documents is the store of open documents.
 type documents struct {
-	mu   sync.Mutex
-	m    map[protocol.DocumentURI]*document
-	runs sync.WaitGroup // diagnostics runs in flight
+	mu      sync.Mutex
+	m       map[protocol.DocumentURI]*document
+	runs    sync.WaitGroup // diagnostics runs in flight
+	running atomic.Int64   // the same, counted for lsphost.status
 }
 
 func newDocuments() *documents {
