@@ -30,14 +30,14 @@ type status struct {
 // that run the binary read it, and so can a user who suspects the server.
 type serverStatus struct {
 	Goroutines      int    `json:"goroutines"`
-	HeapBytes       uint64 `json:"heapBytes"` // live heap objects
+	HeapBytes       uint64 `json:"heapBytes"` // heap live at the last garbage collection
 	RSSBytes        uint64 `json:"rssBytes"`  // resident set size; 0 where unknown
 	OpenDocuments   int    `json:"openDocuments"`
 	DiagnosticsRuns int64  `json:"diagnosticsRuns"` // in flight
 }
 
 func (s *server) serverStatus() serverStatus {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
 	st := serverStatus{Goroutines: runtime.NumGoroutine(), RSSBytes: residentBytes(), DiagnosticsRuns: s.docs.running.Load()}
 	if sample[0].Value.Kind() == metrics.KindUint64 {

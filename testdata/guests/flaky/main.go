@@ -1,8 +1,9 @@
 // Command flaky is a test extension that fails at random, but reproducibly:
-// a hash of the document's text decides. When the hash is 0 mod 8 the
+// a hash of the document's text decides. When the hash is 0 mod 32 the
 // instance dies (os.Exit, a trap the host must survive by replacing the
-// instance); when it is 1 mod 8 the handler panics (the SDK turns that into
-// an error answer). Otherwise it reports one hint "flaky ok". Completion
+// instance); when it is 1 mod 32 the handler panics (the SDK turns that into
+// an error answer). Rare enough that three traps in a row, which switch it
+// off for a while, take minutes of typing. Otherwise it reports one hint "flaky ok". Completion
 // fails the same way and otherwise proposes "flaky".
 package main
 
@@ -19,7 +20,7 @@ func fail(text string) {
 		h ^= uint32(text[i])
 		h *= 16777619
 	}
-	switch h % 8 {
+	switch h % 32 {
 	case 0:
 		os.Exit(3)
 	case 1:
