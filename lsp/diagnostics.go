@@ -43,6 +43,12 @@ func (s *server) runDiagnostics(snap snapshot) {
 		diags, _ := s.computeDiagnostics(snap) // failures are logged
 		s.docs.mu.Lock()
 		d := snap.doc
+		if s.docs.session.Err() != nil {
+			// The session ended: the results are partial and unread.
+			d.running = false
+			s.docs.mu.Unlock()
+			return
+		}
 		if s.docs.m[d.uri] == d && d.text == snap.text {
 			s.publish(d, snap.version, diags)
 		}
@@ -76,7 +82,7 @@ func (s *server) computeDiagnostics(snap snapshot) ([]protocol.Diagnostic, []err
 	ws := s.currentWorkspace()
 	exts := ws.extensionsFor(snap.uri, snap.languageID, abi.FeatureDiagnostics)
 	doc := extensions.Document{URI: string(snap.uri), LanguageID: snap.languageID, Version: snap.version, Text: snap.text}
-	results := fanOut(context.Background(), exts, func(ctx context.Context, ext *extensions.Extension) ([]abi.Diagnostic, error) {
+	results := fanOut(s.docs.session, exts, func(ctx context.Context, ext *extensions.Extension) ([]abi.Diagnostic, error) {
 		return ext.Diagnostics(ctx, doc)
 	})
 	var out []protocol.Diagnostic

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -44,10 +45,17 @@ type documents struct {
 	m       map[protocol.DocumentURI]*document
 	runs    sync.WaitGroup // diagnostics runs in flight
 	running atomic.Int64   // the same, counted for lsphost.status
+
+	// session lives as long as the session: runs call extensions under
+	// it, so that when the client is gone they stop waiting for calls
+	// whose results nobody will read.
+	session context.Context
+	end     context.CancelFunc
 }
 
 func newDocuments() *documents {
-	return &documents{m: map[protocol.DocumentURI]*document{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &documents{m: map[protocol.DocumentURI]*document{}, session: ctx, end: cancel}
 }
 
 // get returns a snapshot of the open document u.
@@ -61,8 +69,14 @@ func (ds *documents) get(u protocol.DocumentURI) (snapshot, bool) {
 	return d.snapshot(), true
 }
 
-// wait waits for every diagnostics run to end.
-func (ds *documents) wait() { ds.runs.Wait() }
+// wait ends the session's diagnostics runs and waits for them. Calls still
+// running in an extension are abandoned, to end within their deadline or
+// when the extension is closed, so a client that vanished does not keep the
+// server alive for an extension's timeout.
+func (ds *documents) wait() {
+	ds.end()
+	ds.runs.Wait()
+}
 
 func (s *server) didOpen(raw json.RawMessage) error {
 	var p protocol.DidOpenTextDocumentParams

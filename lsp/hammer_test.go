@@ -96,7 +96,10 @@ func TestHammerDocuments(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	s.docs.wait()
+	// The runs end on their own; docs.wait would end them early.
+	if !pollUntil(hangBound, func() bool { return s.docs.running.Load() == 0 }) {
+		t.Fatalf("%d diagnostics runs still in flight %s after the last edit", s.docs.running.Load(), hangBound)
+	}
 	s.conn.close() // flushes the output
 	s.close()
 
