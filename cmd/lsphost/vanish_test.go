@@ -6,7 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,8 +68,8 @@ func TestStdinClosedWithRequestsInFlight(t *testing.T) {
 
 // TestClientKilled: the editor is a real process, killed with requests in
 // flight. Its ends of both pipes close at once; the server must exit
-// promptly (it may die of SIGPIPE writing to the closed stdout, as a
-// program whose reader died does).
+// promptly, with exit code 1 (not killed by SIGPIPE when it answers the
+// cancelled requests on the closed stdout), and log why.
 func TestClientKilled(t *testing.T) {
 	root := vanishWorkspace(t)
 	var script strings.Builder
@@ -94,8 +94,11 @@ func TestClientKilled(t *testing.T) {
 	server.Dir = root
 	server.Env = append(os.Environ(), "XDG_CACHE_HOME="+filepath.Join(wasmbuild.CacheDir(), "xdg"))
 	server.Stdin, server.Stdout = toServerR, fromServerW
-	// The client sends the session, then copies what it reads to a file.
-	client := exec.Command("sh", "-c", `cat "$0"; exec cat > "$1"`, requests, output)
+	var stderr syncBuffer
+	server.Stderr = &stderr
+	// The client sends the session, then copies what it reads to a file,
+	// keeping the server's stdin open (as fd 3) until it dies.
+	client := exec.Command("sh", "-c", `exec 3>&1; cat "$0"; exec cat > "$1"`, requests, output)
 	client.Stdin, client.Stdout = fromServerR, toServerW
 	for _, cmd := range []*exec.Cmd{server, client} {
 		if err := cmd.Start(); err != nil {
@@ -110,6 +113,9 @@ func TestClientKilled(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		out, _ := os.ReadFile(output)
+		if strings.Contains(string(out), `"id":2`) {
+			t.Fatalf("the completion was answered before the client was killed: stdin closed early?\n%s", out)
+		}
 		if strings.Contains(string(out), `"id":3`) {
 			break
 		}
@@ -117,9 +123,6 @@ func TestClientKilled(t *testing.T) {
 			t.Fatalf("no answer to lsphost.status from the server; it wrote:\n%s", out)
 		}
 		time.Sleep(10 * time.Millisecond)
-	}
-	if err := server.Process.Signal(syscall.Signal(0)); err != nil {
-		t.Fatalf("the server is gone before its client was killed: %v", err)
 	}
 	if err := client.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -133,8 +136,33 @@ func TestClientKilled(t *testing.T) {
 		t.Fatal("the server did not exit after its client was killed")
 	}
 	took := time.Since(start)
+	if code := server.ProcessState.ExitCode(); code != 1 {
+		t.Errorf("the server ended with %v after its client was killed, want exit code 1", server.ProcessState)
+	}
+	if log := stderr.String(); !strings.Contains(log, "the client closed the connection without exit") {
+		t.Errorf("the server's log does not say why it stopped:\n%s", log)
+	}
 	if took > vanishBound {
 		t.Errorf("the server exited %s after its client was killed, want within %s", took.Round(time.Millisecond), vanishBound)
 	}
 	t.Logf("the server exited %s after its client was killed: %v", took.Round(time.Microsecond), server.ProcessState)
+}
+
+// syncBuffer collects a process's stderr, read while exec's goroutine may
+// still write to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
