@@ -342,12 +342,15 @@ func (s *soak) notification(method string, raw json.RawMessage, at time.Time) {
 			pub.pending = pub.pending[i:]
 		}
 	case "window/showMessage":
-		var p struct{ Message string }
+		var p struct {
+			Type    int
+			Message string
+		}
 		json.Unmarshal(raw, &p)
 		s.shown = append(s.shown, p.Message)
-		// Only flaky may be switched off; anything else is a failure.
-		if !strings.Contains(p.Message, "extension flaky keeps failing") {
-			s.problems = append(s.problems, "unexpected window/showMessage: "+p.Message)
+		// Only flaky may fail; any other error shown is a failure.
+		if p.Type == 1 && !strings.Contains(p.Message, "extension flaky keeps failing") {
+			s.problems = append(s.problems, "unexpected error shown to the user: "+p.Message)
 		}
 	case "window/logMessage":
 		s.logMessages++
