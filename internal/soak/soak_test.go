@@ -739,6 +739,9 @@ func (s *soak) report(load time.Duration) {
 	t := s.t
 	t.Logf("load %s (%s of it quiesced at checkpoints); %d didChange (%d changes), %d saves, %d closes, %d completions (%d cancelled at once), %d reloads, %d logMessages",
 		load.Round(time.Second), s.pausedFor.Round(time.Second), s.edits.Load(), s.chgs.Load(), s.saves.Load(), s.closes.Load(), s.completions.Load(), s.cancelled.Load(), s.reloads, s.logMessages)
+	if avg, err := os.ReadFile("/proc/loadavg"); err == nil {
+		t.Logf("machine load average at the end (1, 5, 15 min): %s", strings.Join(strings.Fields(string(avg))[:3], " "))
+	}
 	t.Logf("throughput: %.0f didChange/s (%.0f content changes/s) under load", float64(s.edits.Load())/busy.Seconds(), float64(s.chgs.Load())/busy.Seconds())
 	t.Logf("| latency under load | n | p50 | p90 | p99 | max |")
 	t.Logf("| --- | --- | --- | --- | --- | --- |")
