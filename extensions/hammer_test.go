@@ -30,7 +30,7 @@ func TestHammerPool(t *testing.T) {
 	mem := &countingAllocator{}
 	ctx := experimental.WithMemoryAllocator(testContext(t), mem)
 
-	const goroutines, calls = 8, 40
+	const goroutines, calls = 8, 25
 	var ok, crashed, refused, gaveUp atomic.Int64
 	var wg sync.WaitGroup
 	for g := range goroutines {
