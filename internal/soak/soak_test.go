@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -215,6 +216,7 @@ func (s *soak) start() {
 		// first race: the soak is its best chance to meet one.
 		args = append(args, "-race")
 	}
+	readSources(t, "go.mod", "go.sum", "cmd", "lsp", "extensions", "abi")
 	build := exec.Command("go", append(args, "./cmd/lsphost")...)
 	build.Dir = wasmbuild.Root()
 	if out, err := build.CombinedOutput(); err != nil {
@@ -257,6 +259,24 @@ func (s *soak) start() {
 		t.Fatal(err)
 	}
 	s.c.notify("initialized", map[string]any{}, nil)
+}
+
+// readSources reads the server's sources: go test caches a result until
+// the files a test read change, and it cannot see what go build reads.
+func readSources(t *testing.T, paths ...string) {
+	root := wasmbuild.Root()
+	for _, p := range paths {
+		err := filepath.WalkDir(filepath.Join(root, p), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") && d.Name() != "go.mod" && d.Name() != "go.sum" {
+				return err
+			}
+			_, err = os.ReadFile(path)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // writeConfig writes .lsphost.toml for the configuration in force.
