@@ -72,6 +72,7 @@ type soak struct {
 	completions   atomic.Int64
 	cancelled     atomic.Int64
 	started       time.Time // when the load started
+	stderr        string    // the server's log
 }
 
 // doc is the client's copy of one document. Only its owner worker touches
@@ -226,6 +227,7 @@ func (s *soak) start() {
 	s.cmd.Dir = s.root
 	s.cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+filepath.Join(wasmbuild.CacheDir(), "xdg"), "GORACE=halt_on_error=1")
 	stderr, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	s.stderr = stderr.Name()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -743,6 +745,13 @@ func (s *soak) shutdown() {
 		t.Fatal("the server did not exit within 30s of exit")
 	}
 	<-s.c.closed
+	// The server logged no error but flaky's.
+	log, _ := os.ReadFile(s.stderr)
+	for line := range strings.Lines(string(log)) {
+		if strings.Contains(line, "level=ERROR") && !strings.Contains(line, "extension=flaky") {
+			t.Errorf("the server logged an error: %s", line)
+		}
+	}
 	acc, n := s.c.accounting()
 	for _, p := range acc {
 		t.Error(p)
