@@ -29,6 +29,7 @@ var (
 	numDocs    = flag.Int("soak.docs", 100, "documents in the session")
 	numWorkers = flag.Int("soak.workers", 4, "goroutines driving the documents")
 	checkEvery = flag.Duration("soak.checkpoint", 0, "time between checkpoints (0: a sixth of the duration, 5s to 60s)")
+	think      = flag.Duration("soak.think", 0, "mean pause of each worker between two actions (0: as fast as the server takes them)")
 	rssGrowth  = flag.Int("soak.rss-growth-mib", 96, "most RSS may grow between the first and the last checkpoint")
 	heapGrowth = flag.Int("soak.heap-growth-mib", 32, "most the live heap may grow between the first and the last checkpoint")
 )
@@ -155,8 +156,8 @@ func TestSoak(t *testing.T) {
 	if seedValue == 0 {
 		seedValue = time.Now().UnixNano()
 	}
-	t.Logf("seed %d (-soak.seed=%d replays the same choices), %d documents, %d workers, %s of load, reload %v, race detector %v",
-		seedValue, seedValue, *numDocs, *numWorkers, *duration, *reload, raceEnabled)
+	t.Logf("seed %d (-soak.seed=%d replays the same choices), %d documents, %d workers, think time %s, %s of load, reload %v, race detector %v",
+		seedValue, seedValue, *numDocs, *numWorkers, *think, *duration, *reload, raceEnabled)
 	r := rand.New(rand.NewSource(seedValue))
 	langs := []struct{ lang, ext string }{{"plaintext", "txt"}, {"markdown", "md"}, {"go", "go"}}
 	for i := range *numDocs {
@@ -436,7 +437,10 @@ func (s *soak) work(r *rand.Rand, docs []*doc, stop chan struct{}) {
 			s.closes.Add(1)
 		}
 		s.pause.RUnlock()
-		if r.Intn(4) == 0 {
+		switch {
+		case *think > 0:
+			time.Sleep(*think/2 + time.Duration(r.Int63n(int64(*think)))) // a user's pace
+		case r.Intn(4) == 0:
 			time.Sleep(time.Duration(r.Intn(2000)) * time.Microsecond) // typing has pauses
 		}
 	}
