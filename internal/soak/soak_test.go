@@ -92,11 +92,13 @@ type published struct {
 	pending     []sentEdit // edits not yet covered by a publish
 }
 
+// sentEdit is an edit waiting for its diagnostics, to time them.
 type sentEdit struct {
 	version int32
 	at      time.Time
 }
 
+// serverStatus is the part of lsphost.status's answer the soak reads.
 type serverStatus struct {
 	Extensions []struct {
 		Name      string `json:"name"`
