@@ -1,8 +1,12 @@
 package soak
 
 import (
+	"encoding/json"
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/lsphost/lsphost/extensions"
 )
 
 // TestOracle pins the oracle to cases worked out by hand, so that a wrong
@@ -56,5 +60,43 @@ func TestOracle(t *testing.T) {
 	// (whose prefix is "_al").
 	if got, want := expectedWords(words, 17), []string{"alpha", "alphabet"}; !slices.Equal(got, want) {
 		t.Errorf("expectedWords at \"al|\" = %q, want %q", got, want)
+	}
+}
+
+// TestReloadConfigs checks that every configuration the reload step writes
+// says what the oracle assumes, as lsphost reads it.
+func TestReloadConfigs(t *testing.T) {
+	s := &soak{t: t, root: t.TempDir(), exts: map[string]string{}}
+	for _, name := range []string{"echo", "flaky", "todo", "wide", "words"} {
+		s.exts[name] = filepath.Join(s.root, name+".wasm")
+	}
+	for _, v := range reloadVariants {
+		s.cfg = v
+		s.writeConfig()
+		specs, errs := extensions.LoadConfig(filepath.Join(s.root, ".lsphost.toml"))
+		if len(errs) > 0 {
+			t.Fatalf("config for %+v: %v", v, errs)
+		}
+		for _, spec := range specs {
+			var settings struct {
+				Keywords []string `json:"keywords"`
+				MinRun   int      `json:"minRun"`
+			}
+			json.Unmarshal(spec.Settings, &settings)
+			switch spec.Name {
+			case "todo":
+				if !slices.Equal(settings.Keywords, v.todoKeywords) {
+					t.Errorf("config for %+v: todo keywords %q", v, settings.Keywords)
+				}
+			case "wide":
+				if spec.Enabled != v.wideEnabled || settings.MinRun != v.wideMinRun || !slices.Equal(spec.Languages, []string{"plaintext", "markdown"}) {
+					t.Errorf("config for %+v: wide %+v, settings %s", v, spec, spec.Settings)
+				}
+			default:
+				if !spec.Enabled {
+					t.Errorf("config for %+v: %s disabled", v, spec.Name)
+				}
+			}
+		}
 	}
 }

@@ -308,14 +308,17 @@ func (s *soak) writeConfig() {
 	}
 }
 
+// reloadVariants are the configurations a reload cycles through.
+var reloadVariants = []config{
+	{wideEnabled: true, wideMinRun: 1},
+	{todoKeywords: []string{"TODO"}, wideEnabled: true, wideMinRun: 2},
+	{todoKeywords: []string{"FIXME", "XXX"}, wideEnabled: false, wideMinRun: 1},
+}
+
 // reloadLoop changes the configuration every so often: todo's keywords,
 // wide's minRun, and wide switched off and on.
 func (s *soak) reloadLoop(r *rand.Rand, every time.Duration, stop chan struct{}) {
-	variants := []config{
-		{wideEnabled: true, wideMinRun: 1},
-		{todoKeywords: []string{"TODO"}, wideEnabled: true, wideMinRun: 2},
-		{todoKeywords: []string{"FIXME", "XXX"}, wideEnabled: false, wideMinRun: 1},
-	}
+	variants := reloadVariants
 	for {
 		select {
 		case <-stop:
