@@ -23,7 +23,8 @@ import (
 // instances, every killed instance must be closed, and every instance left
 // must be idle when the calls are done.
 func TestHammerPool(t *testing.T) {
-	t.Parallel()
+	// Not parallel: eight goroutines starting instances under the race
+	// detector would starve the parallel tests' deadlines.
 	h := newHost(t, Options{Cooldown: time.Millisecond})
 	ext := load(t, h, testSpec("crash", wasmbuild.Build(t, "testdata/guests/crash")))
 	// Instances the calls start take their linear memory from the tracker.
