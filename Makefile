@@ -2,10 +2,11 @@
 GO        ?= go
 EXAMPLES  := $(notdir $(wildcard sdk/examples/*))
 FUZZTIME  ?= 30s
+DURATION  ?= 10m
 # Built guests and compiled code are cached here between test runs.
 export LSPHOST_TEST_CACHE ?= $(CURDIR)/.cache/test
 
-.PHONY: all build examples demo test lint check bench bench-e2e bench-profile fuzz guests clean FORCE
+.PHONY: all build examples demo test lint check bench bench-e2e bench-profile fuzz guests soak clean FORCE
 
 all: build examples
 
@@ -93,6 +94,10 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+## soak: the soak test (internal/soak) for DURATION (default 10m), without the race detector, with its report
+soak:
+	$(GO) test -count=1 -v -timeout 0 -run '^TestSoak$$' ./internal/soak -soak.duration=$(DURATION)
 
 clean:
 	rm -rf bin .cache

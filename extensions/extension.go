@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -38,7 +39,10 @@ const (
 // Errors a call can return besides the extension's own.
 var (
 	ErrDisabled = errors.New("switched off after repeated failures")
-	ErrTimeout  = errors.New("timed out")
+	// ErrClosed is a call to an extension closed meanwhile, e.g. replaced
+	// by a reload: not the extension's failure.
+	ErrClosed  = errors.New("closed (replaced by a reload)")
+	ErrTimeout = errors.New("timed out")
 )
 
 // GuestError is an error the extension reported itself. It does not harm the
@@ -74,6 +78,8 @@ type Extension struct {
 	decl     abi.InitializeResult
 	mounts   []mount   // the read grants, opened
 	stamp    wasmStamp // the .wasm file as it was when loaded
+
+	closed atomic.Bool // Close was called: calls fail with ErrClosed
 
 	mu     sync.Mutex
 	health Health
@@ -154,6 +160,12 @@ func (e *Extension) Accepts(languageID, relPath string) bool {
 	return false
 }
 
+// Idle reports whether no call is running on the extension: every live
+// instance is back in its pool.
+func (e *Extension) Idle() bool {
+	return e.pool == nil || len(e.pool.idle) == len(e.pool.slots)
+}
+
 // Disabled reports whether the extension was switched off.
 func (e *Extension) Disabled() bool {
 	e.mu.Lock()
@@ -163,6 +175,7 @@ func (e *Extension) Disabled() bool {
 
 // Close stops every instance.
 func (e *Extension) Close(ctx context.Context) error {
+	e.closed.Store(true)
 	for _, m := range e.mounts {
 		m.root.Close()
 	}
@@ -200,6 +213,9 @@ func docInfo(doc Document) *abi.Document {
 // the call instead, and the instance finishes it or hits its deadline.
 func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text) (T, error) {
 	var zero T
+	if e.closed.Load() {
+		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
+	}
 	if e.Disabled() {
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrDisabled)
 	}
@@ -210,6 +226,9 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	}
 	inst, err := e.pool.acquire(ctx, e.instantiate)
 	if err != nil {
+		if e.closed.Load() {
+			return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
+		}
 		// The caller giving up while waiting for an instance is not a failure
 		// of the extension; failing to start one is.
 		if ctx.Err() == nil {
@@ -222,6 +241,10 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	var res T
 	err = inst.call(callCtx, req, text, &res)
 	var guestErr *GuestError
+	if err != nil && !errors.As(err, &guestErr) && e.closed.Load() {
+		e.pool.release(inst, false)
+		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
+	}
 	if err != nil && !errors.As(err, &guestErr) {
 		// The instance is broken: explain why while it can still tell,
 		// then replace it.

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
 	"sort"
 	"time"
 
@@ -70,6 +73,7 @@ func (s *server) armTimer(d *document, after time.Duration) {
 func (s *server) startRun(d *document) {
 	d.running, d.lastRun = true, time.Now()
 	s.docs.runs.Add(1)
+	s.docs.running.Add(1)
 	go s.runDiagnostics(d.snapshot())
 }
 
@@ -108,14 +112,24 @@ func (s *server) stopTimer(d *document) {
 
 func (s *server) runDiagnostics(snap snapshot) {
 	defer s.docs.runs.Done()
+	defer s.docs.running.Add(-1)
 	for {
-		diags, _ := s.computeDiagnostics(context.Background(), snap) // failures are logged
+		diags, errs := s.computeDiagnostics(s.docs.session, snap) // failures are logged; ends with the session
+		// An extension replaced by a reload meanwhile: the results are
+		// incomplete; go again with the new one.
+		replaced := slices.ContainsFunc(errs, func(err error) bool { return errors.Is(err, extensions.ErrClosed) })
 		s.docs.mu.Lock()
 		d := snap.doc
-		if s.docs.m[d.uri] == d && d.text == snap.text {
+		if s.docs.session.Err() != nil {
+			// The session ended: the results are partial and unread.
+			d.running = false
+			s.docs.mu.Unlock()
+			return
+		}
+		if s.docs.m[d.uri] == d && d.text == snap.text && !replaced {
 			s.publish(d, snap.version, diags)
 		}
-		if s.docs.m[d.uri] != d || !d.dirty {
+		if s.docs.m[d.uri] != d || !d.dirty && !replaced {
 			d.running = false
 			s.docs.mu.Unlock()
 			return
@@ -152,7 +166,11 @@ func (s *server) computeDiagnostics(ctx context.Context, snap snapshot) ([]proto
 	var errs []error
 	for _, r := range results {
 		if r.err != nil {
-			s.log.Warn("diagnostics failed", "extension", r.ext.Name(), "uri", snap.uri, "err", r.err)
+			level := slog.LevelWarn
+			if errors.Is(r.err, extensions.ErrClosed) {
+				level = slog.LevelDebug // replaced by a reload: the run goes again
+			}
+			s.log.Log(context.Background(), level, "diagnostics failed", "extension", r.ext.Name(), "uri", snap.uri, "err", r.err)
 			errs = append(errs, r.err)
 			continue
 		}

@@ -1,9 +1,11 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -45,13 +47,21 @@ func (d *document) snapshot() snapshot {
 
 // documents is the store of open documents.
 type documents struct {
-	mu   sync.Mutex
-	m    map[protocol.DocumentURI]*document
-	runs sync.WaitGroup // diagnostics runs in flight
+	mu      sync.Mutex
+	m       map[protocol.DocumentURI]*document
+	runs    sync.WaitGroup // diagnostics runs in flight
+	running atomic.Int64   // the same, counted for lsphost.status
+
+	// session lives as long as the session: runs call extensions under
+	// it, so that when the client is gone they stop waiting for calls
+	// whose results nobody will read.
+	session context.Context
+	end     context.CancelFunc
 }
 
 func newDocuments() *documents {
-	return &documents{m: map[protocol.DocumentURI]*document{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &documents{m: map[protocol.DocumentURI]*document{}, session: ctx, end: cancel}
 }
 
 // get returns a snapshot of the open document u.
@@ -65,8 +75,14 @@ func (ds *documents) get(u protocol.DocumentURI) (snapshot, bool) {
 	return d.snapshot(), true
 }
 
-// wait waits for every diagnostics run to end.
-func (ds *documents) wait() { ds.runs.Wait() }
+// wait ends the session's diagnostics runs and waits for them. Calls still
+// running in an extension are abandoned, to end within their deadline or
+// when the extension is closed, so a client that vanished does not keep the
+// server alive for an extension's timeout.
+func (ds *documents) wait() {
+	ds.end()
+	ds.runs.Wait()
+}
 
 func (s *server) didOpen(raw json.RawMessage) error {
 	var p protocol.DidOpenTextDocumentParams

@@ -18,10 +18,6 @@ import (
 // the old one serves meanwhile. See RATIONALE.md ("Why answer initialize
 // before the extensions load?").
 
-// retireAfter is how long a replaced extension stays open for the calls
-// still running on it.
-const retireAfter = 30 * time.Second
-
 // requestLoad loads the configuration anew in the background; requests made
 // while a load runs are folded into one more load after it.
 func (s *server) requestLoad(reason string) {
@@ -156,14 +152,22 @@ func (s *server) currentWorkspace() *workspace {
 }
 
 // retire closes the extensions of prev that ws no longer uses, once the
-// calls still running on them are over.
+// calls still running on them are over (or past their deadline): each holds
+// a runtime, compiled code and instances that a long session of reloads
+// must not pile up.
 func (s *server) retire(prev, ws *workspace) {
 	for _, ext := range prev.loaded {
 		if !containsExt(ws.loaded, ext) {
 			s.mu.Lock()
 			s.retired = append(s.retired, ext)
 			s.mu.Unlock()
-			time.AfterFunc(retireAfter, func() { s.closeRetired(ext) })
+			go func() {
+				deadline := time.Now().Add(ext.Spec().Timeout + time.Second)
+				for !ext.Idle() && time.Now().Before(deadline) && s.bgCtx.Err() == nil {
+					time.Sleep(20 * time.Millisecond)
+				}
+				s.closeRetired(ext)
+			}()
 		}
 	}
 }

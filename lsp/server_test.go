@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -203,6 +204,9 @@ func TestStatusCommand(t *testing.T) {
 	}
 	if h := byName["loop"]; h.State != "cooling down" || h.Timeouts < 3 || !strings.Contains(h.LastError, "timed out") || h.RetryAt.IsZero() {
 		t.Errorf("status of loop = %+v, want cooling down after 3 timeouts, with the last error and a retry time", h)
+	}
+	if srv := st.Server; srv.Goroutines == 0 || srv.HeapBytes == 0 || srv.OpenDocuments != 1 || runtime.GOOS == "linux" && srv.RSSBytes == 0 {
+		t.Errorf("status of the server = %+v, want goroutines, heap, one open document and (on Linux) RSS", srv)
 	}
 	if r := c.call("workspace/executeCommand", map[string]any{"command": "nope"}); r.Error == nil || r.Error.Code != -32602 {
 		t.Errorf("unknown command = %+v, want InvalidParams", r)

@@ -85,6 +85,10 @@ func serve(args []string) int {
 
 	cacheDir := defaultCacheDir()
 	logger.Info("lsphost starting", "version", version(), "config", o.config, "cache", cacheDir)
+	// A client that dies closes the other end of stdout: writing to it
+	// must fail with EPIPE, which the connection handles, rather than kill
+	// the process with SIGPIPE before it logs why it stops.
+	signal.Ignore(syscall.SIGPIPE)
 	go func() {
 		// Some clients (Vim's ALE) stop a server with SIGTERM instead of
 		// shutdown and exit: leave a last line in the log and go.

@@ -1,0 +1,137 @@
+package extensions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/lsphost/lsphost/internal/wasmbuild"
+)
+
+// TestHammerPool calls one extension from many goroutines at once with a
+// mix of healthy calls, calls that kill their instance, and callers that
+// give up while waiting, with Health and Disabled read all along. Every
+// answer must be the right one for its own call (or a refusal while the
+// extension is switched off), the pool must never run more than its
+// instances, every killed instance must be closed, and every instance left
+// must be idle when the calls are done.
+func TestHammerPool(t *testing.T) {
+	// Not parallel: eight goroutines starting instances under the race
+	// detector would starve the parallel tests' deadlines.
+	h := newHost(t, Options{Cooldown: time.Millisecond})
+	ext := load(t, h, testSpec("crash", wasmbuild.Build(t, "testdata/guests/crash")))
+	// Instances the calls start take their linear memory from the tracker.
+	mem := &countingAllocator{}
+	ctx := experimental.WithMemoryAllocator(testContext(t), mem)
+
+	const goroutines, calls = 8, 25
+	var ok, crashed, refused, gaveUp atomic.Int64
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			r := rand.New(rand.NewSource(int64(g)))
+			for i := range calls {
+				callCtx, cancel := ctx, context.CancelFunc(func() {})
+				kind := r.Intn(8)
+				switch kind {
+				case 0:
+					callCtx, cancel = context.WithTimeout(ctx, time.Duration(r.Intn(300))*time.Microsecond)
+				case 1:
+					ext.Health()
+					ext.Disabled()
+				}
+				text := fmt.Sprintf("fine %d-%d", g, i)
+				if kind == 2 {
+					text = "crash-exit"
+				}
+				diags, err := ext.Diagnostics(callCtx, doc(text))
+				cancel()
+				switch {
+				case errors.Is(err, ErrDisabled):
+					refused.Add(1)
+				case kind == 0 && errors.Is(err, context.DeadlineExceeded):
+					gaveUp.Add(1)
+				case kind == 2:
+					if err == nil {
+						t.Errorf("Diagnostics(crash-exit) = %v, want the instance's death", diags)
+					}
+					crashed.Add(1)
+				case err != nil || len(diags) != 1:
+					t.Errorf("Diagnostics(%q) = %+v, %v; want one diagnostic", text, diags, err)
+				default:
+					ok.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if max := mem.maxLive.Load(); max > int64(cap(ext.pool.slots)) {
+		t.Errorf("%d instances were alive at once, the pool allows %d", max, cap(ext.pool.slots))
+	}
+	// Calls abandoned by their caller finish on their own; then every
+	// instance is back in the pool or closed.
+	deadline := time.Now().Add(30 * time.Second)
+	for len(ext.pool.slots) != len(ext.pool.idle) && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if live, idle := len(ext.pool.slots), len(ext.pool.idle); live != idle {
+		t.Errorf("after the calls: %d live instances, %d idle; want all idle", live, idle)
+	}
+	// The instances the tracker backs are the live ones, minus the first,
+	// started by Load without the tracker.
+	if live := mem.live.Load(); live > int64(len(ext.pool.slots)) {
+		t.Errorf("%d linear memories live, %d instances in the pool: killed instances were not closed", live, len(ext.pool.slots))
+	}
+	ext.Close(context.Background())
+	if live := mem.live.Load(); live != 0 {
+		t.Errorf("%d linear memories live after Close, want 0", live)
+	}
+	t.Logf("%d answered, %d crashed, %d refused while switched off, %d given up; at most %d instances at once",
+		ok.Load(), crashed.Load(), refused.Load(), gaveUp.Load(), mem.maxLive.Load())
+}
+
+// countingAllocator is a wazero memory allocator that counts the linear
+// memories alive, that is the instances started with it.
+type countingAllocator struct {
+	live, maxLive atomic.Int64
+}
+
+func (a *countingAllocator) Allocate(capacity, limit uint64) experimental.LinearMemory {
+	n := a.live.Add(1)
+	for m := a.maxLive.Load(); n > m && !a.maxLive.CompareAndSwap(m, n); m = a.maxLive.Load() {
+	}
+	return &countedMemory{a: a, buf: make([]byte, 0, capacity), limit: limit}
+}
+
+type countedMemory struct {
+	a     *countingAllocator
+	buf   []byte
+	limit uint64
+	freed atomic.Bool
+}
+
+func (m *countedMemory) Reallocate(size uint64) []byte {
+	if size > m.limit {
+		return nil
+	}
+	if size > uint64(cap(m.buf)) {
+		buf := make([]byte, size, min(max(size, 2*uint64(cap(m.buf))), m.limit))
+		copy(buf, m.buf)
+		m.buf = buf
+	}
+	m.buf = m.buf[:size]
+	return m.buf
+}
+
+func (m *countedMemory) Free() {
+	if m.freed.CompareAndSwap(false, true) {
+		m.a.live.Add(-1)
+	}
+}
