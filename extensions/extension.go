@@ -216,15 +216,14 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 		}
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
 	}
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.spec.Timeout)
-	defer cancel()
 	var res T
-	err = inst.call(callCtx, req, text, &res)
+	err = inst.call(inst.deadline.arm(e.spec.Timeout), req, text, &res)
+	expired := !inst.deadline.disarm()
 	var guestErr *GuestError
 	if err != nil && !errors.As(err, &guestErr) {
 		// The instance is broken: explain why while it can still tell,
 		// then replace it.
-		err = e.explainTrap(callCtx, err, e.spec.Timeout, inst)
+		err = e.explainTrap(inst.deadline, err, e.spec.Timeout, inst)
 		e.pool.release(inst, false)
 		e.record(err)
 		if ctx.Err() != nil {
@@ -234,7 +233,9 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
 	}
 	// An error the extension reported itself is an answer, not a failure.
-	e.pool.release(inst, true)
+	// A deadline that fired as the answer came back may have closed the
+	// instance: the answer counts, the instance does not go back.
+	e.pool.release(inst, !expired)
 	e.record(nil)
 	if err != nil {
 		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
@@ -341,12 +342,13 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 		return nil, fmt.Errorf("start: %w", e.explain(ctx, err, limit))
 	}
 	inst := &instance{
-		mod:     mod,
-		mem:     mod.Memory(),
-		allocFn: mod.ExportedFunction(abi.ExportAlloc),
-		callFn:  mod.ExportedFunction(abi.ExportCall),
-		flushes: []func(){stdout.flush, stderr.flush},
-		stderr:  stderr,
+		mod:      mod,
+		mem:      mod.Memory(),
+		allocFn:  mod.ExportedFunction(abi.ExportAlloc),
+		callFn:   mod.ExportedFunction(abi.ExportCall),
+		flushes:  []func(){stdout.flush, stderr.flush},
+		stderr:   stderr,
+		deadline: newDeadline(),
 	}
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
 	if err != nil {
@@ -547,11 +549,14 @@ type instance struct {
 	mem             api.Memory
 	allocFn, callFn api.Function
 	stack           [3]uint64
+	body            []byte    // the request JSON, reused from call to call
+	deadline        *deadline // reused from call to call
 	flushes         []func()
 	stderr          *lineWriter // a Go guest says there why it died
 }
 
 func (in *instance) close() {
+	in.deadline.stop()
 	for _, f := range in.flushes {
 		f()
 	}
@@ -559,25 +564,51 @@ func (in *instance) close() {
 }
 
 // call writes the request and text into guest memory, runs it and decodes
-// the result into out.
+// the result into out. The steps are separate methods so that benchmarks can
+// time each one.
 func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out any) error {
-	body, err := json.Marshal(req)
+	body, err := appendRequest(in.body[:0], req)
 	if err != nil {
 		return err
 	}
+	in.body = body
 	textLen := 0
 	if text != nil {
 		textLen = text.Len()
 	}
-	total := len(body) + textLen
+	ptr, err := in.alloc(ctx, len(in.body)+textLen)
+	if err != nil {
+		return err
+	}
+	if err := in.write(ptr, in.body, text, textLen); err != nil {
+		return err
+	}
+	view, err := in.run(ctx, ptr, len(in.body), textLen)
+	if err != nil {
+		return err
+	}
+	// Decoding straight from the view is safe: no guest code runs until it is
+	// done, so memory cannot grow under it, and decoding copies what it keeps.
+	return decodeResponse(view, req.Method, out)
+}
+
+// alloc calls lsphost_alloc for an input of total bytes.
+func (in *instance) alloc(ctx context.Context, total int) (uint32, error) {
 	in.stack[0] = uint64(total)
 	if err := in.allocFn.CallWithStack(ctx, in.stack[:]); err != nil {
-		return err
+		return 0, err
 	}
 	ptr := uint32(in.stack[0])
 	if ptr == 0 {
-		return fmt.Errorf("%s(%d) returned 0", abi.ExportAlloc, total)
+		return 0, fmt.Errorf("%s(%d) returned 0", abi.ExportAlloc, total)
 	}
+	return ptr, nil
+}
+
+// write copies the request JSON and the text of textLen bytes into the
+// guest's buffer at ptr.
+func (in *instance) write(ptr uint32, body []byte, text Text, textLen int) error {
+	total := len(body) + textLen
 	buf, ok := in.mem.Read(ptr, uint32(total))
 	if !ok {
 		return fmt.Errorf("%s(%d) returned %#x, outside memory of %d bytes", abi.ExportAlloc, total, ptr, in.mem.Size())
@@ -586,24 +617,28 @@ func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out a
 	if text != nil {
 		text.CopyTo(buf[len(body):])
 	}
-	in.stack[0], in.stack[1], in.stack[2] = uint64(ptr), uint64(len(body)), uint64(textLen)
+	return nil
+}
+
+// run calls lsphost_call on the input at ptr and returns a view of the
+// response, valid until the next call into the instance.
+func (in *instance) run(ctx context.Context, ptr uint32, jsonLen, textLen int) ([]byte, error) {
+	in.stack[0], in.stack[1], in.stack[2] = uint64(ptr), uint64(jsonLen), uint64(textLen)
 	if err := in.callFn.CallWithStack(ctx, in.stack[:]); err != nil {
-		return err
+		return nil, err
 	}
 	if in.stack[0] == 0 {
-		return fmt.Errorf("%s returned 0: the extension reported a protocol failure", abi.ExportCall)
+		return nil, fmt.Errorf("%s returned 0: the extension reported a protocol failure", abi.ExportCall)
 	}
 	outPtr, outLen := abi.UnpackResult(in.stack[0])
 	if outLen > maxOutput {
-		return fmt.Errorf("response of %d bytes > %d", outLen, maxOutput)
+		return nil, fmt.Errorf("response of %d bytes > %d", outLen, maxOutput)
 	}
 	view, ok := in.mem.Read(outPtr, outLen)
 	if !ok || outLen == 0 {
-		return fmt.Errorf("response at %#x of %d bytes is outside memory of %d bytes", outPtr, outLen, in.mem.Size())
+		return nil, fmt.Errorf("response at %#x of %d bytes is outside memory of %d bytes", outPtr, outLen, in.mem.Size())
 	}
-	// Decoding straight from the view is safe: no guest code runs until it is
-	// done, so memory cannot grow under it, and decoding copies what it keeps.
-	return decodeResponse(view, req.Method, out)
+	return view, nil
 }
 
 // pool hands out instances, starting new ones up to a limit.
