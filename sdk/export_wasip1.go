@@ -26,10 +26,14 @@ var (
 // for one huge response is given back to the GC instead.
 const maxReusedOutput = 1 << 20
 
-// Every export calls runtime.Gosched before it returns. In a reactor no
+// lsphost_call calls runtime.Gosched before it returns. In a reactor no
 // goroutine but the caller ever runs, so without it the GC's background
-// sweeper never runs either and linear memory grows with every call
-// (FINDINGS.md: 452 MiB after 200 calls with 1 MB inputs, 14 MiB with it).
+// workers never run either and linear memory grows with every call
+// (FINDINGS.md: 452 MiB after 200 calls with 1 MB inputs, 14 MiB with it;
+// TestGoGuestMemoryStaysBounded in extensions checks it). Once per request
+// is enough: each Gosched costs a call about 10 µs under the host's
+// preemption checks, and yielding in lsphost_alloc as well kept memory no
+// lower.
 
 //go:wasmexport lsphost_abi_version
 func exportABIVersion() int32 {
@@ -49,7 +53,6 @@ func exportABIVersion() int32 {
 //
 //go:wasmexport lsphost_alloc
 func exportAlloc(size uint32) uint32 {
-	defer runtime.Gosched()
 	input = nil // the previous buffer, if never used, is garbage now
 	if size > math.MaxInt32 {
 		return 0

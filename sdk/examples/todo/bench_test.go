@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lsphost/lsphost/extensions"
+	"github.com/lsphost/lsphost/internal/cputime"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 	"github.com/lsphost/lsphost/sdk"
 )
@@ -48,6 +49,7 @@ func BenchmarkTodo(b *testing.B) {
 		b.Run(fmt.Sprintf("wasm/%dKB", size>>10), func(b *testing.B) {
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
+			defer cputime.Report(b)()
 			for b.Loop() {
 				diags, err := ext.Diagnostics(context.Background(), doc)
 				if err != nil || len(diags) != want {
@@ -59,6 +61,7 @@ func BenchmarkTodo(b *testing.B) {
 		b.Run(fmt.Sprintf("native/%dKB", size>>10), func(b *testing.B) {
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
+			defer cputime.Report(b)()
 			for b.Loop() {
 				// Handle takes the text as bytes and converts it, as the
 				// guest's export converts its buffer (without a copy there).
