@@ -19,4 +19,3 @@ func Report(b *testing.B) (stop func()) {
 		}
 	}
 }
-
