@@ -207,7 +207,7 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	if text != nil && text.Len() > maxInput {
 		return zero, fmt.Errorf("extension %s: %s: document of %d bytes > %d", e.spec.Name, req.Method, text.Len(), maxInput)
 	}
-	inst, err := e.pool.acquire(ctx, e.instantiate)
+	inst, err := e.pool.acquire(ctx)
 	if err != nil {
 		// The caller giving up while waiting for an instance is not a failure
 		// of the extension; failing to start one is.
@@ -219,8 +219,7 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	var res T
 	err = inst.call(inst.deadline.arm(e.spec.Timeout), req, text, &res)
 	expired := !inst.deadline.disarm()
-	var guestErr *GuestError
-	if err != nil && !errors.As(err, &guestErr) {
+	if err != nil && !isGuestError(err) {
 		// The instance is broken: explain why while it can still tell,
 		// then replace it.
 		err = e.explainTrap(inst.deadline, err, e.spec.Timeout, inst)
@@ -241,6 +240,14 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
 	}
 	return res, nil
+}
+
+// isGuestError reports whether err is an error the extension reported
+// itself. (Declared here, the target of errors.As is allocated only on the
+// error path, not on every call.)
+func isGuestError(err error) bool {
+	var guestErr *GuestError
+	return errors.As(err, &guestErr)
 }
 
 // explain turns wazero's view of a dead call into the reason a user needs.
@@ -366,8 +373,7 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 	req := abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings}
 	var decl abi.InitializeResult
 	if err := inst.call(ctx, &req, nil, &decl); err != nil {
-		var guestErr *GuestError
-		if !errors.As(err, &guestErr) {
+		if !isGuestError(err) {
 			err = e.explainTrap(ctx, err, limit, inst)
 		}
 		inst.close()
@@ -641,17 +647,20 @@ func (in *instance) run(ctx context.Context, ptr uint32, jsonLen, textLen int) (
 	return view, nil
 }
 
-// pool hands out instances, starting new ones up to a limit.
+// pool hands out instances, starting new ones with start up to a limit.
+// start is fixed at creation: a method value passed per call would be
+// allocated per call.
 type pool struct {
 	idle  chan *instance
 	slots chan struct{} // one token per live or starting instance
+	start func(context.Context) (*instance, error)
 }
 
-func newPool(size int) *pool {
-	return &pool{idle: make(chan *instance, size), slots: make(chan struct{}, size)}
+func newPool(size int, start func(context.Context) (*instance, error)) *pool {
+	return &pool{idle: make(chan *instance, size), slots: make(chan struct{}, size), start: start}
 }
 
-func (p *pool) acquire(ctx context.Context, start func(context.Context) (*instance, error)) (*instance, error) {
+func (p *pool) acquire(ctx context.Context) (*instance, error) {
 	select {
 	case in := <-p.idle:
 		return in, nil
@@ -661,7 +670,7 @@ func (p *pool) acquire(ctx context.Context, start func(context.Context) (*instan
 	case in := <-p.idle:
 		return in, nil
 	case p.slots <- struct{}{}:
-		in, err := start(ctx)
+		in, err := p.start(ctx)
 		if err != nil {
 			<-p.slots
 			return nil, err

@@ -20,7 +20,7 @@ func TestGoGuestMemoryStaysBounded(t *testing.T) {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}
-	inst, err := ext.pool.acquire(testContext(t), ext.instantiate)
+	inst, err := ext.pool.acquire(testContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}

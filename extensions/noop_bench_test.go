@@ -42,7 +42,7 @@ func BenchmarkCall(b *testing.B) {
 		d := doc(strings.Repeat("// a line of text to check, 32B\n", 32))
 		req := abi.Request{Method: abi.MethodDiagnostics, Document: docInfo(d)}
 		ctx := context.Background()
-		inst, err := ext.pool.acquire(ctx, ext.instantiate)
+		inst, err := ext.pool.acquire(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func BenchmarkPool(b *testing.B) {
 	b.ReportAllocs()
 	defer cputime.Report(b)()
 	for b.Loop() {
-		inst, err := ext.pool.acquire(ctx, ext.instantiate)
+		inst, err := ext.pool.acquire(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

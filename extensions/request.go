@@ -18,7 +18,10 @@ import (
 // TestAppendRequestKnowsEveryField says when that happens.
 func appendRequest(b []byte, req *abi.Request) ([]byte, error) {
 	if !requestFieldsKnown || len(req.Settings) > 0 {
-		body, err := json.Marshal(req) // fails only on invalid settings
+		// A copy, so that req does not escape: the caller's request stays
+		// on its stack.
+		r := *req
+		body, err := json.Marshal(&r) // fails only on invalid settings
 		return append(b, body...), err
 	}
 	b = append(b, `{"method":`...)
