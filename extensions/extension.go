@@ -196,7 +196,9 @@ func docInfo(doc Document) *abi.Document {
 // call runs one request on a free instance and decodes its result. The call
 // gets its own deadline, detached from ctx: cancelling a wasm call closes the
 // instance (WithCloseOnContextDone), so a caller that stops waiting abandons
-// the call instead, and the instance finishes it or hits its deadline.
+// the call instead, and the instance finishes it or hits its deadline (the
+// instance's reusable deadline: RATIONALE.md, "Why one deadline per
+// instance?").
 func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text) (T, error) {
 	var zero T
 	if e.Disabled() {
