@@ -38,7 +38,7 @@ func fastDecodeRequest(data []byte, req *abi.Request) bool {
 		switch string(key) {
 		case "method":
 			bit = 1
-			req.Method, ok = s.string()
+			req.Method, ok = s.method()
 		case "abiVersion":
 			var n int64
 			n, ok = s.int(strconv.IntSize)
@@ -194,6 +194,21 @@ func (s *scanner) plainString() ([]byte, bool) {
 
 func (s *scanner) string() (string, bool) {
 	v, ok := s.plainString()
+	return string(v), ok
+}
+
+// method reads a string like string, without allocating for the methods
+// the host sends.
+func (s *scanner) method() (string, bool) {
+	v, ok := s.plainString()
+	switch string(v) {
+	case abi.MethodDiagnostics:
+		return abi.MethodDiagnostics, ok
+	case abi.MethodCompletion:
+		return abi.MethodCompletion, ok
+	case abi.MethodInitialize:
+		return abi.MethodInitialize, ok
+	}
 	return string(v), ok
 }
 
