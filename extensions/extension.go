@@ -210,7 +210,9 @@ func docInfo(doc Document) *abi.Document {
 // call runs one request on a free instance and decodes its result. The call
 // gets its own deadline, detached from ctx: cancelling a wasm call closes the
 // instance (WithCloseOnContextDone), so a caller that stops waiting abandons
-// the call instead, and the instance finishes it or hits its deadline.
+// the call instead, and the instance finishes it or hits its deadline (the
+// instance's reusable deadline: RATIONALE.md, "Why one deadline per
+// instance?").
 func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text) (T, error) {
 	var zero T
 	if e.closed.Load() {
@@ -224,7 +226,7 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	if text != nil && text.Len() > maxInput {
 		return zero, fmt.Errorf("extension %s: %s: document of %d bytes > %d", e.spec.Name, req.Method, text.Len(), maxInput)
 	}
-	inst, err := e.pool.acquire(ctx, e.instantiate)
+	inst, err := e.pool.acquire(ctx)
 	if err != nil {
 		if e.closed.Load() {
 			return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
@@ -236,19 +238,17 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 		}
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
 	}
-	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.spec.Timeout)
-	defer cancel()
 	var res T
-	err = inst.call(callCtx, req, text, &res)
-	var guestErr *GuestError
-	if err != nil && !errors.As(err, &guestErr) && e.closed.Load() {
+	err = inst.call(inst.deadline.arm(e.spec.Timeout), req, text, &res)
+	expired := !inst.deadline.disarm()
+	if err != nil && !isGuestError(err) && e.closed.Load() {
 		e.pool.release(inst, false)
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
 	}
-	if err != nil && !errors.As(err, &guestErr) {
+	if err != nil && !isGuestError(err) {
 		// The instance is broken: explain why while it can still tell,
 		// then replace it.
-		err = e.explainTrap(callCtx, err, e.spec.Timeout, inst)
+		err = e.explainTrap(inst.deadline, err, e.spec.Timeout, inst)
 		e.pool.release(inst, false)
 		e.record(err)
 		if ctx.Err() != nil {
@@ -258,12 +258,22 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
 	}
 	// An error the extension reported itself is an answer, not a failure.
-	e.pool.release(inst, true)
+	// A deadline that fired as the answer came back may have closed the
+	// instance: the answer counts, the instance does not go back.
+	e.pool.release(inst, !expired)
 	e.record(nil)
 	if err != nil {
 		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
 	}
 	return res, nil
+}
+
+// isGuestError reports whether err is an error the extension reported
+// itself. (Declared here, the target of errors.As is allocated only on the
+// error path, not on every call.)
+func isGuestError(err error) bool {
+	var guestErr *GuestError
+	return errors.As(err, &guestErr)
 }
 
 // explain turns wazero's view of a dead call into the reason a user needs.
@@ -401,12 +411,13 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 		return nil, fmt.Errorf("start: %w", e.explain(ctx, err, limit))
 	}
 	inst := &instance{
-		mod:     mod,
-		mem:     mod.Memory(),
-		allocFn: mod.ExportedFunction(abi.ExportAlloc),
-		callFn:  mod.ExportedFunction(abi.ExportCall),
-		flushes: []func(){stdout.flush, stderr.flush},
-		stderr:  stderr,
+		mod:      mod,
+		mem:      mod.Memory(),
+		allocFn:  mod.ExportedFunction(abi.ExportAlloc),
+		callFn:   mod.ExportedFunction(abi.ExportCall),
+		flushes:  []func(){stdout.flush, stderr.flush},
+		stderr:   stderr,
+		deadline: newDeadline(),
 	}
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
 	if err != nil {
@@ -609,11 +620,14 @@ type instance struct {
 	mem             api.Memory
 	allocFn, callFn api.Function
 	stack           [3]uint64
+	body            []byte    // the request JSON, reused from call to call
+	deadline        *deadline // reused from call to call
 	flushes         []func()
 	stderr          *lineWriter // a Go guest says there why it died
 }
 
 func (in *instance) close() {
+	in.deadline.stop()
 	for _, f := range in.flushes {
 		f()
 	}
@@ -621,13 +635,15 @@ func (in *instance) close() {
 }
 
 // call writes the request and text into guest memory, runs it and decodes
-// the result into out.
+// the result into out. The steps are separate methods so that benchmarks can
+// time each one.
 func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out any) error {
-	body, err := json.Marshal(req)
+	body, err := appendRequest(in.body[:0], req)
 	if err != nil {
 		return err
 	}
-	view, err := in.callRaw(ctx, body, text)
+	in.body = body
+	view, err := in.callRaw(ctx, in.body, text)
 	if err != nil {
 		return err
 	}
@@ -645,24 +661,48 @@ func (in *instance) callRaw(ctx context.Context, body []byte, text Text) ([]byte
 	if text != nil {
 		textLen = text.Len()
 	}
-	total := len(body) + textLen
+	ptr, err := in.alloc(ctx, len(body)+textLen)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.write(ptr, body, text, textLen); err != nil {
+		return nil, err
+	}
+	return in.run(ctx, ptr, len(body), textLen)
+}
+
+// alloc calls lsphost_alloc for an input of total bytes.
+func (in *instance) alloc(ctx context.Context, total int) (uint32, error) {
 	in.stack[0] = uint64(total)
 	if err := in.allocFn.CallWithStack(ctx, in.stack[:]); err != nil {
-		return nil, err
+		return 0, err
 	}
 	ptr := uint32(in.stack[0])
 	if ptr == 0 {
-		return nil, fmt.Errorf("%s(%d) returned 0", abi.ExportAlloc, total)
+		return 0, fmt.Errorf("%s(%d) returned 0", abi.ExportAlloc, total)
 	}
+	return ptr, nil
+}
+
+// write copies the request JSON and the text of textLen bytes into the
+// guest's buffer at ptr.
+func (in *instance) write(ptr uint32, body []byte, text Text, textLen int) error {
+	total := len(body) + textLen
 	buf, ok := in.mem.Read(ptr, uint32(total))
 	if !ok {
-		return nil, fmt.Errorf("%s(%d) returned %#x, outside memory of %d bytes", abi.ExportAlloc, total, ptr, in.mem.Size())
+		return fmt.Errorf("%s(%d) returned %#x, outside memory of %d bytes", abi.ExportAlloc, total, ptr, in.mem.Size())
 	}
 	copy(buf, body)
 	if text != nil {
 		text.CopyTo(buf[len(body):])
 	}
-	in.stack[0], in.stack[1], in.stack[2] = uint64(ptr), uint64(len(body)), uint64(textLen)
+	return nil
+}
+
+// run calls lsphost_call on the input at ptr and returns a view of the
+// response, valid until the next call into the instance.
+func (in *instance) run(ctx context.Context, ptr uint32, jsonLen, textLen int) ([]byte, error) {
+	in.stack[0], in.stack[1], in.stack[2] = uint64(ptr), uint64(jsonLen), uint64(textLen)
 	if err := in.callFn.CallWithStack(ctx, in.stack[:]); err != nil {
 		return nil, err
 	}
@@ -680,17 +720,20 @@ func (in *instance) callRaw(ctx context.Context, body []byte, text Text) ([]byte
 	return view, nil
 }
 
-// pool hands out instances, starting new ones up to a limit.
+// pool hands out instances, starting new ones with start up to a limit.
+// start is fixed at creation: a method value passed per call would be
+// allocated per call.
 type pool struct {
 	idle  chan *instance
 	slots chan struct{} // one token per live or starting instance
+	start func(context.Context) (*instance, error)
 }
 
-func newPool(size int) *pool {
-	return &pool{idle: make(chan *instance, size), slots: make(chan struct{}, size)}
+func newPool(size int, start func(context.Context) (*instance, error)) *pool {
+	return &pool{idle: make(chan *instance, size), slots: make(chan struct{}, size), start: start}
 }
 
-func (p *pool) acquire(ctx context.Context, start func(context.Context) (*instance, error)) (*instance, error) {
+func (p *pool) acquire(ctx context.Context) (*instance, error) {
 	select {
 	case in := <-p.idle:
 		return in, nil
@@ -700,7 +743,7 @@ func (p *pool) acquire(ctx context.Context, start func(context.Context) (*instan
 	case in := <-p.idle:
 		return in, nil
 	case p.slots <- struct{}{}:
-		in, err := start(ctx)
+		in, err := p.start(ctx)
 		if err != nil {
 			<-p.slots
 			return nil, err

@@ -142,8 +142,8 @@ func (e *Extension) setup(ctx context.Context, code []byte) error {
 	if err := checkExports(e.compiled); err != nil {
 		return fmt.Errorf("%s is not an lsphost extension: %w", e.spec.Wasm, err)
 	}
-	e.pool = newPool(min(runtime.GOMAXPROCS(0), maxInstances))
-	inst, err := e.pool.acquire(ctx, e.instantiate)
+	e.pool = newPool(min(runtime.GOMAXPROCS(0), maxInstances), e.instantiate)
+	inst, err := e.pool.acquire(ctx)
 	if err != nil {
 		return err
 	}

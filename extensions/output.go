@@ -17,6 +17,9 @@ import (
 // decodeResponse decodes a response envelope; its result goes into out.
 // encoding/json replaces invalid UTF-8 in strings with U+FFFD.
 func decodeResponse(data []byte, method string, out any) error {
+	if d, ok := out.(*abi.DiagnosticsResult); ok && decodeDiagnosticsFast(data, d) {
+		return nil
+	}
 	var resp struct {
 		Result json.RawMessage `json:"result"`
 		Error  *abi.Error      `json:"error"`

@@ -26,11 +26,12 @@ func guestWasm(t *testing.T, dir string) string {
 }
 
 // verifyOptions are generous with time, since a loaded machine must not
-// fail a guest that is only slow, and make 40 calls of 32 KiB for the memory
-// check instead of 200 of 100 KiB, for speed (make guests runs the full
-// check on the non-Go guests; TestVerifyCatches/leak shows it works).
+// fail a guest that is only slow, and make 200 calls of 32 KiB for the memory
+// check instead of 200 of 100 KiB, for speed; fewer calls would not let a
+// garbage-collected guest settle (make guests runs the full check on the
+// non-Go guests; TestVerifyCatches/leak shows it works).
 func verifyOptions() VerifyOptions {
-	return VerifyOptions{Timeout: 30 * time.Second, Calls: 40, CallSize: 32 << 10}
+	return VerifyOptions{Timeout: 30 * time.Second, Calls: 200, CallSize: 32 << 10}
 }
 
 // verifyContext bounds a whole verify run: each call has its own timeout.

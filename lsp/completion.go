@@ -1,10 +1,11 @@
 package lsp
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
-	"sort"
+	"strings"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
@@ -100,32 +101,32 @@ func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem
 		}
 		return it.Label
 	}
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := &items[i], &items[j]
-		if ka, kb := sortKey(a), sortKey(b); ka != kb {
-			return ka < kb
+	order := sortedOrder(items, func(a, b *protocol.CompletionItem) int {
+		if c := strings.Compare(sortKey(a), sortKey(b)); c != 0 {
+			return c
 		}
-		if a.Label != b.Label {
-			return a.Label < b.Label
+		if c := strings.Compare(a.Label, b.Label); c != 0 {
+			return c
 		}
-		if ea, eb := a.Data.(completionData).Extension, b.Data.(completionData).Extension; ea != eb {
-			return ea < eb
+		if c := strings.Compare(a.Data.(completionData).Extension, b.Data.(completionData).Extension); c != 0 {
+			return c
 		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
+		if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+			return c
 		}
 		// Full ties are rare; comparing the encodings makes the order total.
 		ja, _ := json.Marshal(a)
 		jb, _ := json.Marshal(b)
-		return string(ja) < string(jb)
+		return strings.Compare(string(ja), string(jb))
 	})
 	type key struct {
 		label, insert string
 		kind          protocol.CompletionItemKind
 	}
 	seen := map[key]bool{}
-	out := items[:0]
-	for _, it := range items {
+	out := make([]protocol.CompletionItem, 0, len(items))
+	for _, i := range order {
+		it := items[i]
 		insert := it.InsertText
 		if it.TextEdit != nil {
 			insert = it.TextEdit.NewText

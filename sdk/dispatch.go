@@ -26,7 +26,14 @@ var errNotRegistered = errors.New("no extension registered: call sdk.Register fr
 // document text that followed it. It never panics: a panic in a handler, or
 // anywhere else on the way, becomes an error response, so that the instance
 // stays usable (a Go guest that panics out of an export is dead for good).
-func handle(e *Extension, request []byte, text string) (response []byte) {
+func handle(e *Extension, request []byte, text string) []byte {
+	return handleInto(nil, e, request, text)
+}
+
+// handleInto is handle appending a result response to dst, whose bytes it
+// may overwrite: the guest reuses the previous response's buffer, which the
+// host has read by then.
+func handleInto(dst []byte, e *Extension, request []byte, text string) (response []byte) {
 	method := "request"
 	defer func() {
 		if v := recover(); v != nil {
@@ -48,7 +55,7 @@ func handle(e *Extension, request []byte, text string) (response []byte) {
 	if err != nil {
 		return errorResponse(err)
 	}
-	response, err = resultResponse(result)
+	response, err = resultResponse(dst[:0], result)
 	if err != nil {
 		return errorResponse(fmt.Errorf("%s: encode result: %w", method, err))
 	}
@@ -167,14 +174,18 @@ func document(req *abi.Request, text string) (*Document, error) {
 // resultResponse encodes {"result": v}, by hand for the results of every
 // call (wire.go) and with encoding/json for the rest. HTML escaping is off:
 // it only makes the response larger.
-func resultResponse(v any) ([]byte, error) {
-	b := make([]byte, 0, 512)
+func resultResponse(b []byte, v any) ([]byte, error) {
+	if b == nil {
+		b = make([]byte, 0, 512)
+	}
 	b = append(b, `{"result":`...)
 	// Results with raw data are left to encoding/json.
 	diags, isDiags := v.(abi.DiagnosticsResult)
 	list, isList := v.(abi.CompletionResult)
 	switch {
 	case isDiags && !slices.ContainsFunc(diags.Diagnostics, func(d Diagnostic) bool { return d.Data != nil }):
+		// Room for the usual diagnostic: grow once, not once per doubling.
+		b = slices.Grow(b, len(diags.Diagnostics)*(64+len(`{"start":,"end":,"severity":,"message":""}`)))
 		b = appendDiagnostics(b, &diags)
 	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil }):
 		b = appendCompletion(b, &list)

@@ -21,10 +21,19 @@ var (
 	output []byte
 )
 
-// Every export calls runtime.Gosched before it returns. In a reactor no
+// maxReusedOutput is the largest response buffer kept for the next call.
+// Reusing it saves an allocation and its growth per call; a buffer grown
+// for one huge response is given back to the GC instead.
+const maxReusedOutput = 1 << 20
+
+// lsphost_call calls runtime.Gosched before it returns. In a reactor no
 // goroutine but the caller ever runs, so without it the GC's background
-// sweeper never runs either and linear memory grows with every call
-// (FINDINGS.md: 452 MiB after 200 calls with 1 MB inputs, 14 MiB with it).
+// workers never run either and linear memory grows with every call
+// (FINDINGS.md: 452 MiB after 200 calls with 1 MB inputs, 14 MiB with it;
+// TestGoGuestMemoryStaysBounded in extensions checks it). Once per request
+// is enough: each Gosched costs a call about 10 µs under the host's
+// preemption checks, and yielding in lsphost_alloc as well kept memory no
+// lower.
 
 //go:wasmexport lsphost_abi_version
 func exportABIVersion() int32 {
@@ -44,7 +53,6 @@ func exportABIVersion() int32 {
 //
 //go:wasmexport lsphost_alloc
 func exportAlloc(size uint32) uint32 {
-	defer runtime.Gosched()
 	input = nil // the previous buffer, if never used, is garbage now
 	if size > math.MaxInt32 {
 		return 0
@@ -58,13 +66,20 @@ func exportCall(ptr, jsonLen, textLen uint32) uint64 {
 	defer runtime.Gosched()
 	buf := input
 	input = nil // from here on the buffer belongs to this request
-	output = handleInput(buf, ptr, jsonLen, textLen)
+	// The previous response has been read: its buffer is reused, unless
+	// it is large enough to be worth giving back.
+	reuse := output[:0]
+	if cap(reuse) > maxReusedOutput {
+		reuse = nil
+	}
+	output = nil
+	output = handleInput(reuse, buf, ptr, jsonLen, textLen)
 	return abi.PackResult(addr(output), uint32(len(output)))
 }
 
 // handleInput checks that the host wrote the request into the buffer it
 // allocated, and handles it.
-func handleInput(buf []byte, ptr, jsonLen, textLen uint32) []byte {
+func handleInput(dst, buf []byte, ptr, jsonLen, textLen uint32) []byte {
 	if err := checkInput(addr(buf), len(buf), ptr, jsonLen, textLen); err != nil {
 		return errorResponse(err)
 	}
@@ -72,7 +87,7 @@ func handleInput(buf []byte, ptr, jsonLen, textLen uint32) []byte {
 	if textLen > 0 {
 		text = unsafe.String(&buf[jsonLen], textLen)
 	}
-	return handle(registered, buf[:jsonLen], text)
+	return handleInto(dst, registered, buf[:jsonLen], text)
 }
 
 // addr is the linear-memory address of b's first byte.

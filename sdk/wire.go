@@ -38,7 +38,7 @@ func fastDecodeRequest(data []byte, req *abi.Request) bool {
 		switch string(key) {
 		case "method":
 			bit = 1
-			req.Method, ok = s.string()
+			req.Method, ok = s.method()
 		case "abiVersion":
 			var n int64
 			n, ok = s.int(strconv.IntSize)
@@ -203,6 +203,21 @@ func (s *scanner) string() (string, bool) {
 	return string(v), ok
 }
 
+// method reads a string like string, without allocating for the methods
+// the host sends.
+func (s *scanner) method() (string, bool) {
+	v, ok := s.plainString()
+	switch string(v) {
+	case abi.MethodDiagnostics:
+		return abi.MethodDiagnostics, ok
+	case abi.MethodCompletion:
+		return abi.MethodCompletion, ok
+	case abi.MethodInitialize:
+		return abi.MethodInitialize, ok
+	}
+	return string(v), ok
+}
+
 // int reads an integer that fits in bits.
 func (s *scanner) int(bits int) (int64, bool) {
 	s.ws()
@@ -364,12 +379,12 @@ func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"start":`...)
-		b = strconv.AppendInt(b, int64(d.Start), 10)
+		b = appendInt(b, d.Start)
 		b = append(b, `,"end":`...)
-		b = strconv.AppendInt(b, int64(d.End), 10)
+		b = appendInt(b, d.End)
 		if d.Severity != 0 {
 			b = append(b, `,"severity":`...)
-			b = strconv.AppendInt(b, int64(d.Severity), 10)
+			b = appendInt(b, int(d.Severity))
 		}
 		b = append(b, `,"message":`...)
 		b = appendString(b, d.Message)
@@ -401,22 +416,22 @@ func appendCompletion(b []byte, r *abi.CompletionResult) []byte {
 		b = appendString(b, it.Label)
 		if it.Kind != 0 {
 			b = append(b, `,"kind":`...)
-			b = strconv.AppendInt(b, int64(it.Kind), 10)
+			b = appendInt(b, int(it.Kind))
 		}
 		b = appendOptionalString(b, `,"detail":`, it.Detail)
 		b = appendOptionalString(b, `,"documentation":`, it.Documentation)
 		b = appendOptionalString(b, `,"insertText":`, it.InsertText)
 		if it.InsertTextFormat != 0 {
 			b = append(b, `,"insertTextFormat":`...)
-			b = strconv.AppendInt(b, int64(it.InsertTextFormat), 10)
+			b = appendInt(b, int(it.InsertTextFormat))
 		}
 		b = appendOptionalString(b, `,"filterText":`, it.FilterText)
 		b = appendOptionalString(b, `,"sortText":`, it.SortText)
 		if e := it.Edit; e != nil {
 			b = append(b, `,"edit":{"start":`...)
-			b = strconv.AppendInt(b, int64(e.Start), 10)
+			b = appendInt(b, e.Start)
 			b = append(b, `,"end":`...)
-			b = strconv.AppendInt(b, int64(e.End), 10)
+			b = appendInt(b, e.End)
 			b = append(b, `,"newText":`...)
 			b = appendString(b, e.NewText)
 			b = append(b, '}')
@@ -435,6 +450,65 @@ func appendOptionalString(b []byte, key, s string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// In a wasm guest under the host's preemption checks every loop iteration
+// and function call costs about 50 ns (RATIONALE.md, "Why does the SDK have
+// its own Index?"), so the two encoders below avoid per-byte and per-digit
+// loops on the common path.
+
+// digitPairs holds "00" to "99".
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// appendInt appends n in decimal, as strconv.AppendInt does. Offsets,
+// severities and kinds below 10^8 are written two digits at a time without
+// a loop; other values go to strconv.
+func appendInt(b []byte, n int) []byte {
+	if n < 0 || n >= 1e8 {
+		return strconv.AppendInt(b, int64(n), 10)
+	}
+	if n < 10 {
+		return append(b, byte('0'+n))
+	}
+	var buf [8]byte
+	v := n
+	p := 2 * (v % 100)
+	buf[6], buf[7] = digitPairs[p], digitPairs[p+1]
+	v /= 100
+	p = 2 * (v % 100)
+	buf[4], buf[5] = digitPairs[p], digitPairs[p+1]
+	v /= 100
+	p = 2 * (v % 100)
+	buf[2], buf[3] = digitPairs[p], digitPairs[p+1]
+	v /= 100
+	p = 2 * v
+	buf[0], buf[1] = digitPairs[p], digitPairs[p+1]
+	var start int
+	switch {
+	case n < 100:
+		start = 6
+	case n < 1e3:
+		start = 5
+	case n < 1e4:
+		start = 4
+	case n < 1e5:
+		start = 3
+	case n < 1e6:
+		start = 2
+	case n < 1e7:
+		start = 1
+	}
+	return append(b, buf[start:]...)
+}
+
+// plainWords reports whether the 8 bytes of x need no escaping in a JSON
+// string: none is a control character, '"', '\\' or a non-ASCII byte.
+func plainWord(x uint64) bool {
+	const below20 = ones * 0x20
+	special := x&highs | (x-below20)&^x&highs | zeroBytes(x^(ones*'"')) | zeroBytes(x^(ones*'\\'))
+	return special == 0
+}
+
 // appendString appends s as a JSON string exactly as encoding/json does with
 // HTML escaping off: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029 are
 // escaped.
@@ -442,6 +516,10 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) && plainWord(load64(s, i)) {
+			i += 8 // eight bytes that need no escaping: the usual case
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {

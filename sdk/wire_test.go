@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -215,5 +216,30 @@ func BenchmarkDecodeRequest(b *testing.B) {
 	for b.Loop() {
 		var r abi.Request
 		decodeRequest(req, &r)
+	}
+}
+
+// FuzzAppendInt: appendInt is strconv.AppendInt.
+func FuzzAppendInt(f *testing.F) {
+	for _, n := range []int{0, 9, 10, 99, 100, 12345, 99999999, 1e8, -1, -12345} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, n int) {
+		if got, want := string(appendInt([]byte("x"), n)), "x"+strconv.Itoa(n); got != want {
+			t.Errorf("appendInt(%d) = %s, want %s", n, got, want)
+		}
+	})
+}
+
+// TestAppendStringWords checks appendString where its eight-byte steps
+// meet bytes that need escaping, at every alignment.
+func TestAppendStringWords(t *testing.T) {
+	for _, special := range []string{`"`, `\`, "\n", "\x00", "\x1f", "é", "\u2028", "\xff", "<", "\x7f"} {
+		for at := range 20 {
+			s := strings.Repeat("a", at) + special + strings.Repeat("b", 20-at)
+			if got, want := appendString(nil, s), encodeJSON(s); !bytes.Equal(got, want) {
+				t.Errorf("appendString(%q) = %s, want %s", s, got, want)
+			}
+		}
 	}
 }

@@ -77,10 +77,16 @@ func severity(keyword string) sdk.Severity {
 
 func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 	var diags []sdk.Diagnostic
+	found := 0 // keywords found: with one, diags are in order already
 	for _, k := range keywords {
-		diags = appendMarkers(diags, doc.Text, k)
+		n := len(diags)
+		if diags = appendMarkers(diags, doc.Text, k); len(diags) > n {
+			found++
+		}
 	}
-	slices.SortStableFunc(diags, func(a, b sdk.Diagnostic) int { return a.Start - b.Start })
+	if found > 1 {
+		slices.SortStableFunc(diags, func(a, b sdk.Diagnostic) int { return a.Start - b.Start })
+	}
 	if len(diags) > maxDiagnostics {
 		diags = diags[:maxDiagnostics]
 	}
@@ -94,7 +100,7 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 // maxDiagnostics of the document.
 func appendMarkers(diags []sdk.Diagnostic, text, keyword string) []sdk.Diagnostic {
 	for i, n := 0, 0; n < maxDiagnostics; {
-		j := strings.Index(text[i:], keyword)
+		j := sdk.Index(text[i:], keyword)
 		if j < 0 {
 			break
 		}
@@ -135,10 +141,13 @@ func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
 // message is the line starting at a marker keyword of keywordLen bytes,
 // without trailing space, shortened to about maxMessage bytes.
 func message(line string, keywordLen int) string {
-	if eol := strings.IndexAny(line, "\r\n"); eol >= 0 {
+	if eol := sdk.Index(line, "\n"); eol >= 0 {
 		line = line[:eol]
 	}
-	line = strings.TrimRightFunc(line, unicode.IsSpace)
+	if eol := sdk.Index(line, "\r"); eol >= 0 {
+		line = line[:eol]
+	}
+	line = trimRightSpace(line)
 	cut := max(maxMessage, keywordLen)
 	if len(line) <= cut {
 		return line
@@ -150,6 +159,26 @@ func message(line string, keywordLen int) string {
 	return line[:cut] + "…"
 }
 
+// trimRightSpace is strings.TrimRightFunc(line, unicode.IsSpace), with a
+// fast path for ASCII: in a wasm guest every function call costs (see
+// sdk.Index).
+func trimRightSpace(line string) string {
+	for len(line) > 0 {
+		switch c := line[len(line)-1]; {
+		case c == ' ' || '\t' <= c && c <= '\r':
+			line = line[:len(line)-1]
+		case c >= utf8.RuneSelf:
+			return strings.TrimRightFunc(line, unicode.IsSpace)
+		default:
+			return line
+		}
+	}
+	return line
+}
+
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf { // no ASCII character is a mark
+		return r == '_' || '0' <= r && r <= '9' || 'a' <= r|0x20 && r|0x20 <= 'z'
+	}
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }

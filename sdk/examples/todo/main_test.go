@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/lsphost/lsphost/abi"
@@ -253,6 +254,22 @@ func TestHover(t *testing.T) {
 		}
 		if tt.want != "" && !strings.HasPrefix(text[h.Start:], strings.Fields(tt.want)[0][2:len(strings.Fields(tt.want)[0])-2]) {
 			t.Errorf("hover at %d covers %q, want the marker", tt.offset, text[h.Start:h.End])
+		}
+	}
+}
+
+// TestFastPathsMatchUnicode checks the ASCII fast paths of isWordRune and
+// trimRightSpace against the unicode package they stand in for.
+func TestFastPathsMatchUnicode(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		want := r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		if got := isWordRune(r); got != want {
+			t.Errorf("isWordRune(%q) = %v, want %v", r, got, want)
+		}
+	}
+	for _, s := range []string{"", " ", "a \t\v\f\r\n", "a\u00a0", "a\u0085 ", "a\u3000", "é ", "a\xff ", " a b "} {
+		if got, want := trimRightSpace(s), strings.TrimRightFunc(s, unicode.IsSpace); got != want {
+			t.Errorf("trimRightSpace(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -1,0 +1,180 @@
+package extensions
+
+import (
+	"unicode/utf8"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// decodeDiagnosticsFast decodes a diagnostics response in the shape guests
+// write: {"result":{"diagnostics":[...]}} with the five known keys per
+// diagnostic, integers without fraction or exponent and strings without
+// escapes. It reports false for anything else (errors, escapes, unknown or
+// repeated keys, null, malformed input), which decodeResponse leaves to
+// encoding/json, so that what it accepts decodes exactly as encoding/json
+// decodes it (FuzzDecodeDiagnosticsFast). Diagnostics are the answer to every
+// edit, and encoding/json's reflection was the largest host cost of a call.
+func decodeDiagnosticsFast(data []byte, out *abi.DiagnosticsResult) bool {
+	s := jsonScanner{data: data}
+	if !s.next('{') || !s.key("result") || !s.next('{') || !s.key("diagnostics") || !s.next('[') {
+		return false
+	}
+	diags := emptyDiagnostics[:0:0] // non-nil and empty, as encoding/json decodes []
+	if !s.next(']') {
+		for {
+			var d abi.Diagnostic
+			if !s.diagnostic(&d) {
+				return false
+			}
+			diags = append(diags, d)
+			if !s.next(',') {
+				break
+			}
+		}
+		if !s.next(']') {
+			return false
+		}
+	}
+	if !s.next('}') || !s.next('}') || !s.end() {
+		return false
+	}
+	out.Diagnostics = diags
+	return true
+}
+
+var emptyDiagnostics [0]abi.Diagnostic
+
+// jsonScanner reads JSON from data at offset i. Every method reports false
+// for input it does not handle.
+type jsonScanner struct {
+	data []byte
+	i    int
+}
+
+func (s *jsonScanner) ws() {
+	for s.i < len(s.data) {
+		switch s.data[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and consumes c if it comes next.
+func (s *jsonScanner) next(c byte) bool {
+	s.ws()
+	if s.i < len(s.data) && s.data[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+func (s *jsonScanner) end() bool {
+	s.ws()
+	return s.i == len(s.data)
+}
+
+// key consumes "name": exactly.
+func (s *jsonScanner) key(name string) bool {
+	k, ok := s.plainString()
+	return ok && string(k) == name && s.next(':')
+}
+
+// plainString reads a string of valid UTF-8 without escapes or control
+// characters and returns a view of its bytes.
+func (s *jsonScanner) plainString() ([]byte, bool) {
+	if !s.next('"') {
+		return nil, false
+	}
+	start := s.i
+	for j := start; j < len(s.data); j++ {
+		switch c := s.data[j]; {
+		case c == '"':
+			s.i = j + 1
+			v := s.data[start:j]
+			return v, utf8.Valid(v)
+		case c == '\\' || c < 0x20:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// int reads an integer of at most 18 digits, with no fraction or exponent.
+func (s *jsonScanner) int() (int, bool) {
+	s.ws()
+	neg := s.i < len(s.data) && s.data[s.i] == '-'
+	if neg {
+		s.i++
+	}
+	start, n := s.i, 0
+	for s.i < len(s.data) && '0' <= s.data[s.i] && s.data[s.i] <= '9' {
+		n = n*10 + int(s.data[s.i]-'0')
+		s.i++
+	}
+	digits := s.i - start
+	if digits == 0 || digits > 18 || digits > 1 && s.data[start] == '0' {
+		return 0, false
+	}
+	if s.i < len(s.data) {
+		if c := s.data[s.i]; c == '.' || c == 'e' || c == 'E' {
+			return 0, false
+		}
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+func (s *jsonScanner) diagnostic(d *abi.Diagnostic) bool {
+	if !s.next('{') {
+		return false
+	}
+	if s.next('}') {
+		return true
+	}
+	var seen uint8
+	for {
+		key, ok := s.plainString()
+		if !ok || !s.next(':') {
+			return false
+		}
+		var bit uint8
+		switch string(key) {
+		case "start":
+			bit = 1
+			d.Start, ok = s.int()
+		case "end":
+			bit = 2
+			d.End, ok = s.int()
+		case "severity":
+			var n int
+			bit = 4
+			n, ok = s.int()
+			d.Severity = abi.Severity(n)
+		case "message":
+			bit = 8
+			var v []byte
+			v, ok = s.plainString()
+			d.Message = string(v)
+		case "code":
+			bit = 16
+			var v []byte
+			v, ok = s.plainString()
+			d.Code = string(v)
+		default:
+			return false
+		}
+		if !ok || seen&bit != 0 {
+			return false
+		}
+		seen |= bit
+		if !s.next(',') {
+			return s.next('}')
+		}
+	}
+}
