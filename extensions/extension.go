@@ -80,6 +80,8 @@ type Extension struct {
 	stamp    wasmStamp // the .wasm file as it was when loaded
 
 	closed atomic.Bool // Close was called: calls fail with ErrClosed
+	liveMu sync.Mutex
+	live   map[*instance]struct{} // instances not yet closed
 
 	mu     sync.Mutex
 	health Health
@@ -160,6 +162,21 @@ func (e *Extension) Accepts(languageID, relPath string) bool {
 	return false
 }
 
+// track adds a new instance to the live set, which Close stops.
+func (e *Extension) track(in *instance) {
+	e.liveMu.Lock()
+	defer e.liveMu.Unlock()
+	if e.live == nil {
+		e.live = map[*instance]struct{}{}
+	}
+	e.live[in] = struct{}{}
+	in.untrack = func() {
+		e.liveMu.Lock()
+		delete(e.live, in)
+		e.liveMu.Unlock()
+	}
+}
+
 // Idle reports whether no call is running on the extension: every live
 // instance is back in its pool.
 func (e *Extension) Idle() bool {
@@ -176,6 +193,17 @@ func (e *Extension) Disabled() bool {
 // Close stops every instance.
 func (e *Extension) Close(ctx context.Context) error {
 	e.closed.Store(true)
+	// Stop the calls still running first: closing the runtime under a
+	// running guest races inside wazero, while a fired deadline stops the
+	// guest at its next check (WithCloseOnContextDone), within a millisecond.
+	e.liveMu.Lock()
+	for in := range e.live {
+		in.deadline.fire()
+	}
+	e.liveMu.Unlock()
+	for wait := time.Now().Add(time.Second); !e.Idle() && time.Now().Before(wait); {
+		time.Sleep(time.Millisecond)
+	}
 	for _, m := range e.mounts {
 		m.root.Close()
 	}
@@ -419,6 +447,7 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 		stderr:   stderr,
 		deadline: newDeadline(),
 	}
+	e.track(inst)
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
 	if err != nil {
 		inst.close()
@@ -624,9 +653,13 @@ type instance struct {
 	deadline        *deadline // reused from call to call
 	flushes         []func()
 	stderr          *lineWriter // a Go guest says there why it died
+	untrack         func()      // forgets it in its extension's live set
 }
 
 func (in *instance) close() {
+	if in.untrack != nil {
+		in.untrack()
+	}
 	in.deadline.stop()
 	for _, f := range in.flushes {
 		f()

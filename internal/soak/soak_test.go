@@ -259,11 +259,17 @@ func (s *soak) start() {
 			"general":   map[string]any{"positionEncodings": []string{"utf-16"}},
 			"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}},
 		},
-	}, 5*time.Minute) // a cold compilation cache compiles every module
+	}, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.c.notify("initialized", map[string]any{}, nil)
+	// initialize is answered at once and the extensions load in the
+	// background; lsphost.status waits for the load, which on a cold
+	// compilation cache compiles every module (minutes under -race).
+	if _, err := s.c.call("workspace/executeCommand", map[string]any{"command": "lsphost.status"}, 5*time.Minute); err != nil {
+		t.Fatalf("waiting for the extensions to load: %v", err)
+	}
 }
 
 // readSources reads the server's sources: go test caches a result until
