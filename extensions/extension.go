@@ -362,7 +362,7 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 	if len(settings) == 0 {
 		settings = json.RawMessage("{}")
 	}
-	req := abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings}
+	req := abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings, Root: e.spec.Grants.rootURI()}
 	var decl abi.InitializeResult
 	if err := inst.call(ctx, &req, nil, &decl); err != nil {
 		var guestErr *GuestError

@@ -111,6 +111,7 @@ func (e *Extension) initialize(req *abi.Request) (any, error) {
 	if req.ABIVersion != 0 && req.ABIVersion != abi.Version {
 		return nil, fmt.Errorf("host speaks ABI version %d, extension %d", req.ABIVersion, abi.Version)
 	}
+	root = req.Root
 	if e.Init != nil {
 		if err := e.Init(Settings(req.Settings)); err != nil {
 			return nil, err

@@ -49,6 +49,9 @@ func fastDecodeRequest(data []byte, req *abi.Request) bool {
 			if raw, ok = s.raw(); ok {
 				req.Settings = json.RawMessage(append([]byte(nil), raw...))
 			}
+		case "root":
+			bit = 128
+			req.Root, ok = s.string()
 		case "document":
 			bit, req.Document = 8, new(abi.Document)
 			ok = s.document(req.Document)
@@ -66,7 +69,7 @@ func fastDecodeRequest(data []byte, req *abi.Request) bool {
 				req.Params = json.RawMessage(append([]byte(nil), raw...))
 			}
 		default:
-			ok = !foldsTo(key, "method", "abiVersion", "settings", "document", "offset", "triggerCharacter", "params") && s.skip(0)
+			ok = !foldsTo(key, "method", "abiVersion", "settings", "root", "document", "offset", "triggerCharacter", "params") && s.skip(0)
 		}
 		ok = ok && seen&bit == 0
 		seen |= bit

@@ -18,7 +18,7 @@ func TestWireTypesUnchanged(t *testing.T) {
 		v    any
 		want string
 	}{
-		{abi.Request{}, `Method string "json:\"method\""; ABIVersion int "json:\"abiVersion,omitempty\""; Settings json.RawMessage "json:\"settings,omitempty\""; Document *abi.Document "json:\"document,omitempty\""; Offset int "json:\"offset,omitempty\""; TriggerCharacter string "json:\"triggerCharacter,omitempty\""; Params json.RawMessage "json:\"params,omitempty\""`},
+		{abi.Request{}, `Method string "json:\"method\""; ABIVersion int "json:\"abiVersion,omitempty\""; Settings json.RawMessage "json:\"settings,omitempty\""; Root string "json:\"root,omitempty\""; Document *abi.Document "json:\"document,omitempty\""; Offset int "json:\"offset,omitempty\""; TriggerCharacter string "json:\"triggerCharacter,omitempty\""; Params json.RawMessage "json:\"params,omitempty\""`},
 		{abi.Document{}, `URI string "json:\"uri\""; LanguageID string "json:\"languageId\""; Version int32 "json:\"version\""`},
 		{abi.DiagnosticsResult{}, `Diagnostics []abi.Diagnostic "json:\"diagnostics\""`},
 		{abi.Diagnostic{}, `Start int "json:\"start\""; End int "json:\"end\""; Severity abi.Severity "json:\"severity,omitempty\""; Message string "json:\"message\""; Code string "json:\"code,omitempty\""; Data json.RawMessage "json:\"data,omitempty\""`},
