@@ -49,10 +49,10 @@ func TestParse(t *testing.T) {
 
 func TestInitErrorsNameTheSnippet(t *testing.T) {
 	for settings, want := range map[string]string{
-		`{"snippets":[{"prefix":"ok","body":"x"},{"prefix":"bad","body":"${1:x"}]}`: `setting "snippets": snippet 2 (prefix "bad"): body: unclosed "${"`,
-		`{"snippets":[{"prefix":"","body":"x"}]}`:                                    `snippet 1 (prefix ""): the prefix must be a non-empty word`,
+		`{"snippets":[{"prefix":"ok","body":"x"},{"prefix":"bad","body":"${1:x"}]}`:             `setting "snippets": snippet 2 (prefix "bad"): body: unclosed "${"`,
+		`{"snippets":[{"prefix":"","body":"x"}]}`:                                               `snippet 1 (prefix ""): the prefix must be a non-empty word`,
 		`{"snippets":[{"prefix":"a","body":"x"},{"prefix":"a","body":"y","languages":["go"]}]}`: `snippet 2 (prefix "a"): the prefix is defined twice`,
-		`{"snippets":[{"prefix":"a","bdy":"x"}]}`:                                                `unknown setting "bdy"`,
+		`{"snippets":[{"prefix":"a","bdy":"x"}]}`:                                               `unknown setting "bdy"`,
 	} {
 		if _, err := sdktest.Init(settings); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Init(%s) = %v, want %q", settings, err, want)
