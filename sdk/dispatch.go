@@ -171,13 +171,15 @@ func document(req *abi.Request, text string) (*Document, error) {
 func resultResponse(v any) ([]byte, error) {
 	b := make([]byte, 0, 512)
 	b = append(b, `{"result":`...)
-	// Results with raw data are left to encoding/json.
+	// Diagnostics with raw data, and invalid raw data, are left to
+	// encoding/json. Completion items carry small Data (e.g. a count for
+	// resolve) on every keystroke: those are written here.
 	diags, isDiags := v.(abi.DiagnosticsResult)
 	list, isList := v.(abi.CompletionResult)
 	switch {
 	case isDiags && !slices.ContainsFunc(diags.Diagnostics, func(d Diagnostic) bool { return d.Data != nil }):
 		b = appendDiagnostics(b, &diags)
-	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil }):
+	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil && !json.Valid(it.Data) }):
 		b = appendCompletion(b, &list)
 	default:
 		buf := bytes.NewBuffer(b)

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -423,6 +424,13 @@ func appendCompletion(b []byte, r *abi.CompletionResult) []byte {
 			b = append(b, `,"newText":`...)
 			b = appendString(b, e.NewText)
 			b = append(b, '}')
+		}
+		if it.Data != nil {
+			// As encoding/json writes a RawMessage: compacted. The caller
+			// checked it is valid.
+			buf := bytes.NewBuffer(append(b, `,"data":`...))
+			json.Compact(buf, it.Data)
+			b = buf.Bytes()
 		}
 		b = append(b, '}')
 	}

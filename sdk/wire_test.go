@@ -165,15 +165,18 @@ func FuzzAppendDiagnostics(f *testing.F) {
 }
 
 func FuzzAppendCompletion(f *testing.F) {
-	f.Add(true, 1, 2, "label", "detail\n", "*doc*", "insert ${1}", "filter", "sort", "new\ttext")
-	f.Add(false, 0, 0, "", "", "", "", "", "", "")
-	f.Fuzz(func(t *testing.T, incomplete bool, kind, start int, label, detail, doc, insert, filter, sort, newText string) {
+	f.Add(true, 1, 2, "label", "detail\n", "*doc*", "insert ${1}", "filter", "sort", "new\ttext", "12")
+	f.Add(false, 0, 0, "", "", "", "", "", "", "", ` { "a" : [1, "<&>"] } `)
+	f.Fuzz(func(t *testing.T, incomplete bool, kind, start int, label, detail, doc, insert, filter, sort, newText, data string) {
 		item := abi.CompletionItem{
 			Label: label, Kind: abi.CompletionItemKind(kind), Detail: detail, Documentation: doc,
 			InsertText: insert, InsertTextFormat: abi.InsertTextFormat(start % 3), FilterText: filter, SortText: sort,
 		}
 		withEdit := item
 		withEdit.Edit = &abi.TextEdit{Start: start, End: kind, NewText: newText}
+		if json.Valid([]byte(data)) { // resultResponse leaves invalid data to encoding/json
+			withEdit.Data = json.RawMessage(data)
+		}
 		for _, r := range []abi.CompletionResult{
 			{IsIncomplete: incomplete},
 			{IsIncomplete: incomplete, Items: []abi.CompletionItem{}},
