@@ -239,8 +239,9 @@ func (e *Ext) Diagnostics(doc Document) []Diagnostic {
 	ds, err := e.ext.Diagnostics(context.Background(), doc.forHost())
 	e.check("diagnostics", err)
 	out := make([]Diagnostic, len(ds))
+	l := newLines(doc.Text)
 	for i, d := range ds {
-		out[i] = Diagnostic{d, RangeOf(doc.Text, d.Start, d.End)}
+		out[i] = Diagnostic{d, l.rangeOf(d.Start, d.End)}
 	}
 	return out
 }
@@ -273,10 +274,11 @@ func (e *Ext) Completion(doc Document) CompletionList {
 	res, err := e.ext.Completion(context.Background(), doc.forHost(), OffsetOf(doc.Text, doc.Cursor), "")
 	e.check("completion", err)
 	list := CompletionList{IsIncomplete: res.IsIncomplete, Items: make([]CompletionItem, len(res.Items))}
+	l := newLines(doc.Text)
 	for i, it := range res.Items {
 		list.Items[i].CompletionItem = it
 		if it.Edit != nil {
-			r := RangeOf(doc.Text, it.Edit.Start, it.Edit.End)
+			r := l.rangeOf(it.Edit.Start, it.Edit.End)
 			list.Items[i].Range = &r
 		}
 	}
@@ -345,8 +347,9 @@ type TextEdit struct {
 
 func textEdits(text string, edits []abi.TextEdit) []TextEdit {
 	out := make([]TextEdit, len(edits))
+	l := newLines(text)
 	for i, e := range edits {
-		out[i] = TextEdit{e, RangeOf(text, e.Start, e.End)}
+		out[i] = TextEdit{e, l.rangeOf(e.Start, e.End)}
 	}
 	return out
 }

@@ -96,3 +96,13 @@ func TestApply(t *testing.T) {
 		t.Errorf("Apply = %q, want AbC", got)
 	}
 }
+
+func TestLinesAgreeWithPositionOf(t *testing.T) {
+	text := "a😀b\r\nçd\re\n\nx"
+	l := exttest.NewLinesForTest(text)
+	for offset := range len(text) + 2 {
+		if got, want := l(offset), exttest.PositionOf(text, offset); got != want {
+			t.Errorf("offset %d: %v, want %v", offset, got, want)
+		}
+	}
+}

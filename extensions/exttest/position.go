@@ -2,6 +2,7 @@ package exttest
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -79,3 +80,39 @@ func utf16Len(r rune) int {
 	}
 	return 1
 }
+
+// lines converts many offsets of one text: PositionOf scans from the start
+// of the text, which for every diagnostic of a large document adds up.
+type lines struct {
+	text   string
+	starts []int
+}
+
+func newLines(text string) *lines {
+	l := &lines{text: text, starts: []int{0}}
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			l.starts = append(l.starts, i+1)
+		case '\r':
+			if i+1 < len(text) && text[i+1] == '\n' {
+				i++
+			}
+			l.starts = append(l.starts, i+1)
+		}
+	}
+	return l
+}
+
+func (l *lines) position(offset int) Position {
+	offset = max(0, min(offset, len(l.text)))
+	line := sort.Search(len(l.starts), func(i int) bool { return l.starts[i] > offset }) - 1
+	start := l.starts[line]
+	p := Position{Line: line}
+	for _, r := range l.text[start:offset] {
+		p.Character += utf16Len(r)
+	}
+	return p
+}
+
+func (l *lines) rangeOf(start, end int) Range { return Range{l.position(start), l.position(end)} }
