@@ -106,3 +106,15 @@ func TestLinesAgreeWithPositionOf(t *testing.T) {
 		}
 	}
 }
+
+func TestBuild(t *testing.T) {
+	wasm := exttest.Build(t, filepath.Join(wasmbuild.Root(), "sdk", "examples", "todo"))
+	ext := exttest.Load(t, wasm, exttest.Options{})
+	if got := ext.Extension().Declaration().Name; got != "todo" {
+		t.Errorf("built module's name = %q", got)
+	}
+	_, err := exttest.Open(t, wasm, exttest.Options{Name: "two words"})
+	if err == nil {
+		t.Error("a bad name: no error")
+	}
+}
