@@ -291,6 +291,9 @@ func codeActions(req *sdk.CodeActionRequest) ([]sdk.CodeAction, error) {
 			continue
 		}
 		word := text[d.Start:d.End]
+		if strings.ContainsFunc(word, func(r rune) bool { return !isLetter(byte(r)) && r != '\'' || r >= utf8.RuneSelf }) {
+			continue // the editor's range is stale: not a word any more
+		}
 		for k, s := range suggest(strings.ToLower(word), 5) {
 			if isUpper(word[0]) {
 				s = strings.ToUpper(s[:1]) + s[1:]
