@@ -19,15 +19,14 @@ import (
 
 func init() {
 	sdk.Register(sdk.Extension{
-		Name:              "commitmsg",
-		Version:           "1.0.0",
-		Languages:         []string{"gitcommit"},
-		Init:              initialize,
-		Diagnostics:       diagnostics,
-		Completion:        complete,
-		CodeActions:       codeActions,
-		CodeActionKinds:   []string{"quickfix"},
-		TriggerCharacters: nil,
+		Name:            "commitmsg",
+		Version:         "1.0.0",
+		Languages:       []string{"gitcommit"},
+		Init:            initialize,
+		Diagnostics:     diagnostics,
+		Completion:      complete,
+		CodeActions:     codeActions,
+		CodeActionKinds: []string{"quickfix"},
 	})
 }
 
