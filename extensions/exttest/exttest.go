@@ -18,6 +18,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -43,6 +44,26 @@ type Options struct {
 	// Timeout and Memory are the limits, as written in TOML ("500ms",
 	// "64MiB"). Default: the host's defaults.
 	Timeout, Memory string
+	// CacheDir keeps compiled code between loads and runs, as the server
+	// does: compiling a module takes seconds, more under -race. Default:
+	// lsphost/exttest in the user's cache directory ($XDG_CACHE_HOME…);
+	// "-" compiles every time.
+	CacheDir string
+}
+
+// cacheDir is the compilation cache for opts.
+func cacheDir(opts Options) string {
+	switch opts.CacheDir {
+	case "-":
+		return ""
+	case "":
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		return filepath.Join(dir, "lsphost", "exttest")
+	}
+	return opts.CacheDir
 }
 
 // Ext is an extension loaded into a host for one test; it is closed when
@@ -99,7 +120,7 @@ func Open(t TB, path string, opts Options) (*Ext, error) {
 		return nil, err
 	}
 	e := &Ext{t: t}
-	host := extensions.NewHost(extensions.Options{OnLog: func(_ string, level abi.LogLevel, msg string) {
+	host := extensions.NewHost(extensions.Options{CacheDir: cacheDir(opts), OnLog: func(_ string, level abi.LogLevel, msg string) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		e.logs = append(e.logs, msg)
