@@ -1,6 +1,7 @@
 //go:build ignore
 
-// gen.go writes words.txt: the lower-case words of a system word list
+// gen.go writes words.txt and its index words.idx (the offset of each line
+// and the file's length, little-endian uint32s): the lower-case words of a system word list
 // (Debian's wamerican, /usr/share/dict/american-english) plus extra.txt,
 // sorted and de-duplicated, one per line, leaving out possessives ("'s":
 // the checker strips them) and words with characters other than a-z and
@@ -11,6 +12,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/binary"
 	"log"
 	"os"
 	"slices"
@@ -43,7 +45,18 @@ func main() {
 		words = append(words, w)
 	}
 	slices.Sort(words)
-	if err := os.WriteFile("words.txt", []byte(strings.Join(words, "\n")+"\n"), 0o644); err != nil {
+	text := strings.Join(words, "\n") + "\n"
+	index := make([]byte, 0, 4*(len(words)+1))
+	offset := 0
+	for _, w := range words {
+		index = binary.LittleEndian.AppendUint32(index, uint32(offset))
+		offset += len(w) + 1
+	}
+	index = binary.LittleEndian.AppendUint32(index, uint32(offset))
+	if err := os.WriteFile("words.txt", []byte(text), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile("words.idx", index, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

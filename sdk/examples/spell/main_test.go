@@ -29,6 +29,9 @@ func TestWordList(t *testing.T) {
 		t.Fatalf("words.txt: %d bytes", len(words))
 	}
 	lines := strings.Split(strings.TrimSuffix(words, "\n"), "\n")
+	if len(index) != 4*(len(lines)+1) || start(len(lines)) != len(words) {
+		t.Fatalf("words.idx has %d bytes for %d lines: run go generate", len(index), len(lines))
+	}
 	for i, w := range lines {
 		if i > 0 && lines[i-1] >= w {
 			t.Fatalf("words.txt not sorted at line %d: %q >= %q", i+1, lines[i-1], w)
