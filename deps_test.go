@@ -60,8 +60,8 @@ func allowed(pkg, imp string) string {
 		return "sdk imports only the standard library and abi"
 	case under(p, "lsp/text") && !std:
 		return "the text store imports only the standard library"
-	case under(p, "extensions") && internal && !under(i, "abi") && !under(i, "internal"):
-		return "extensions imports only abi of this module"
+	case under(p, "extensions") && internal && !under(i, "abi") && !under(i, "internal") && !under(i, "extensions"):
+		return "extensions imports only abi of this module (and its own subpackages, e.g. exttest)"
 	case strings.HasPrefix(imp, "go.lsp.dev/") && !under(p, "lsp"):
 		return "only lsp knows go.lsp.dev"
 	case (strings.HasPrefix(imp, "github.com/tetratelabs/wazero") || strings.HasPrefix(imp, "github.com/BurntSushi/toml")) && !under(p, "extensions"):

@@ -110,6 +110,11 @@ type Request struct {
 	// extension's settings table from the configuration, as a JSON object.
 	ABIVersion int             `json:"abiVersion,omitempty"`
 	Settings   json.RawMessage `json:"settings,omitempty"`
+	// Root is sent with MethodInitialize to an extension that has a read
+	// grant: the file URI of the folder that ImportReadFile paths (and
+	// the grants) are relative to, so that the extension can turn a
+	// document's URI into such a path.
+	Root string `json:"root,omitempty"`
 
 	// Document is sent with MethodDiagnostics and MethodCompletion.
 	Document *Document `json:"document,omitempty"`

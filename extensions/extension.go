@@ -416,7 +416,7 @@ func (e *Extension) initializeRequest() *abi.Request {
 	if len(settings) == 0 {
 		settings = json.RawMessage("{}")
 	}
-	return &abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings}
+	return &abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: settings, Root: e.spec.Grants.rootURI()}
 }
 
 // start instantiates the module (running _initialize) and checks the ABI

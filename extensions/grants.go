@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -182,6 +183,23 @@ func (g Grants) moduleConfig(cfg wazero.ModuleConfig, mounts []mount) wazero.Mod
 		cfg = cfg.WithRandSource(rand.Reader)
 	}
 	return cfg
+}
+
+// rootURI is the file URI of the folder read grants are relative to, for
+// an extension that has one (abi.Request.Root), else "".
+func (g Grants) rootURI() string {
+	if len(g.Read) == 0 || g.base == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(g.base)
+	if err != nil {
+		return ""
+	}
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive: file:///C:/w
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
 }
 
 // open opens name, a slash path relative to the grants' base, if a read

@@ -197,8 +197,8 @@ func TestSettingsReachTheExtension(t *testing.T) {
 func TestWordsCompletion(t *testing.T) {
 	t.Parallel()
 	ext := load(t, newHost(t, Options{}), testSpec("words", wasmbuild.Example(t, "words")))
-	if got := ext.Declaration().Features; !reflect.DeepEqual(got, []string{"completion"}) {
-		t.Errorf("Declaration().Features = %q, want [completion]", got)
+	if got, want := ext.Declaration().Features, []string{"completion", "completionResolve", "hover"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Declaration().Features = %q, want %q", got, want)
 	}
 	tests := []struct {
 		text   string

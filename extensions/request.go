@@ -13,12 +13,12 @@ import (
 // without its reflection and allocations: encoding a request is on the path
 // of every call. FuzzAppendRequest holds it to json.Marshal.
 //
-// Requests with settings (initialize, once per instance) or params (the
+// Requests with settings or a root (initialize, once per instance) or params (the
 // methods asked for once per user action) and any request once abi.Request
 // has fields this encoder does not know go through json.Marshal;
 // TestAppendRequestKnowsEveryField says when that happens.
 func appendRequest(b []byte, req *abi.Request) ([]byte, error) {
-	if !requestFieldsKnown || len(req.Settings) > 0 || len(req.Params) > 0 {
+	if !requestFieldsKnown || len(req.Settings) > 0 || len(req.Params) > 0 || req.Root != "" {
 		// A copy, so that req does not escape: the caller's request stays
 		// on its stack.
 		r := *req
@@ -53,7 +53,7 @@ func appendRequest(b []byte, req *abi.Request) ([]byte, error) {
 
 // requestFieldsKnown reports whether abi.Request and abi.Document have
 // exactly the fields appendRequest writes.
-var requestFieldsKnown = fieldNames(reflect.TypeFor[abi.Request]()) == "Method ABIVersion Settings Document Offset TriggerCharacter Params" &&
+var requestFieldsKnown = fieldNames(reflect.TypeFor[abi.Request]()) == "Method ABIVersion Settings Root Document Offset TriggerCharacter Params" &&
 	fieldNames(reflect.TypeFor[abi.Document]()) == "URI LanguageID Version"
 
 func fieldNames(t reflect.Type) string {

@@ -46,7 +46,7 @@ func TestCapabilitiesFollowExtensions(t *testing.T) {
 		completion    bool
 	}{
 		{"diagnostics only", "todo", false},
-		{"completion", "words", true},
+		{"completion", "snippets", true}, // completion without resolve
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

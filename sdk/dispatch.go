@@ -118,6 +118,7 @@ func (e *Extension) initialize(req *abi.Request) (any, error) {
 	if req.ABIVersion != 0 && req.ABIVersion != abi.Version {
 		return nil, fmt.Errorf("host speaks ABI version %d, extension %d", req.ABIVersion, abi.Version)
 	}
+	root = req.Root
 	if e.Init != nil {
 		if err := e.Init(Settings(req.Settings)); err != nil {
 			return nil, err
@@ -179,7 +180,9 @@ func resultResponse(b []byte, v any) ([]byte, error) {
 		b = make([]byte, 0, 512)
 	}
 	b = append(b, `{"result":`...)
-	// Results with raw data are left to encoding/json.
+	// Diagnostics with raw data, and invalid raw data, are left to
+	// encoding/json. Completion items carry small Data (e.g. a count for
+	// resolve) on every keystroke: those are written here.
 	diags, isDiags := v.(abi.DiagnosticsResult)
 	list, isList := v.(abi.CompletionResult)
 	switch {
@@ -187,7 +190,7 @@ func resultResponse(b []byte, v any) ([]byte, error) {
 		// Room for the usual diagnostic: grow once, not once per doubling.
 		b = slices.Grow(b, len(diags.Diagnostics)*(64+len(`{"start":,"end":,"severity":,"message":""}`)))
 		b = appendDiagnostics(b, &diags)
-	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil }):
+	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil && !json.Valid(it.Data) }):
 		b = appendCompletion(b, &list)
 	default:
 		buf := bytes.NewBuffer(b)

@@ -58,3 +58,20 @@ func ExampleRegister() {
 	// {"result":{"diagnostics":[{"start":24,"end":29,"severity":3,"message":"FIXME on line 3"}]}}
 	// {"error":{"message":"unknown method \"rename\""}}
 }
+
+// Handle takes a request exactly as the host sends it: the request JSON
+// (abi.Request) and the document's text beside it. Package sdk/sdktest
+// wraps it for tests; use Handle directly to see the wire format.
+func ExampleHandle() {
+	// The host starts each instance with initialize and the settings.
+	sdk.Handle([]byte(`{"method":"initialize","abiVersion":1,"settings":{"marker":"TODO"}}`), nil)
+
+	request := `{"method":"diagnostics","document":{"uri":"file:///a.md","languageId":"markdown","version":2}}`
+	fmt.Printf("%s\n", sdk.Handle([]byte(request), []byte("TODO: ünïcode\nTODO")))
+
+	// A method without a handler is an error response, never a panic.
+	fmt.Printf("%s\n", sdk.Handle([]byte(`{"method":"hover","document":{"uri":"file:///a.md"},"offset":1}`), nil))
+	// Output:
+	// {"result":{"diagnostics":[{"start":0,"end":4,"severity":3,"message":"TODO on line 1"},{"start":16,"end":20,"severity":3,"message":"TODO on line 2"}]}}
+	// {"error":{"message":"method \"hover\" not implemented by this extension"}}
+}

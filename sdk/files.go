@@ -37,3 +37,13 @@ func readError(path string, code int64) error {
 	}
 	return &fs.PathError{Op: "read", Path: path, Err: err}
 }
+
+// ReadDir lists the directory at path, a slash path relative to the same
+// folder as ReadFile's ("." for the folder itself), sorted by name. Only
+// granted folders are visible: the host mounts each read grant read-only,
+// and a path outside them does not exist (fs.ErrNotExist).
+//
+// Natively (in tests) ReadDir lists path relative to the current directory.
+func ReadDir(path string) ([]fs.DirEntry, error) {
+	return readDir(path)
+}

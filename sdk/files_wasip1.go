@@ -2,7 +2,12 @@
 
 package sdk
 
-import "unsafe"
+import (
+	"io/fs"
+	"os"
+	"path"
+	"unsafe"
+)
 
 // hostReadFile is the host's read_file function.
 //
@@ -22,4 +27,10 @@ func readFile(path string) ([]byte, error) {
 		}
 		buf = make([]byte, n) // larger than the buffer: ask again with room
 	}
+}
+
+// readDir lists a folder the host mounted for a read grant: each is at "/"
+// + its path in the guest's file system.
+func readDir(p string) ([]fs.DirEntry, error) {
+	return os.ReadDir("/" + path.Clean(p))
 }

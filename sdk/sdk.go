@@ -24,7 +24,9 @@
 //
 // The same code compiles natively, where the wasm exports are left out and
 // [Handle] runs the whole request path, so an extension is unit-tested with
-// plain go test.
+// plain go test: package sdk/sdktest wraps Handle with documents, cursors,
+// settings and LSP positions, and package extensions/exttest runs the built
+// .wasm in the real host. docs/tutorial.md walks through it all.
 //
 // The package imports only the standard library and abi; it knows nothing of
 // the host, LSP or wazero.

@@ -1,6 +1,7 @@
 package sdk
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -49,6 +50,9 @@ func fastDecodeRequest(data []byte, req *abi.Request) bool {
 			if raw, ok = s.raw(); ok {
 				req.Settings = json.RawMessage(append([]byte(nil), raw...))
 			}
+		case "root":
+			bit = 128
+			req.Root, ok = s.string()
 		case "document":
 			bit, req.Document = 8, new(abi.Document)
 			ok = s.document(req.Document)
@@ -66,7 +70,7 @@ func fastDecodeRequest(data []byte, req *abi.Request) bool {
 				req.Params = json.RawMessage(append([]byte(nil), raw...))
 			}
 		default:
-			ok = !foldsTo(key, "method", "abiVersion", "settings", "document", "offset", "triggerCharacter", "params") && s.skip(0)
+			ok = !foldsTo(key, "method", "abiVersion", "settings", "root", "document", "offset", "triggerCharacter", "params") && s.skip(0)
 		}
 		ok = ok && seen&bit == 0
 		seen |= bit
@@ -435,6 +439,13 @@ func appendCompletion(b []byte, r *abi.CompletionResult) []byte {
 			b = append(b, `,"newText":`...)
 			b = appendString(b, e.NewText)
 			b = append(b, '}')
+		}
+		if it.Data != nil {
+			// As encoding/json writes a RawMessage: compacted. The caller
+			// checked it is valid.
+			buf := bytes.NewBuffer(append(b, `,"data":`...))
+			json.Compact(buf, it.Data)
+			b = buf.Bytes()
 		}
 		b = append(b, '}')
 	}

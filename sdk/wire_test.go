@@ -19,7 +19,7 @@ func TestWireTypesUnchanged(t *testing.T) {
 		v    any
 		want string
 	}{
-		{abi.Request{}, `Method string "json:\"method\""; ABIVersion int "json:\"abiVersion,omitempty\""; Settings json.RawMessage "json:\"settings,omitempty\""; Document *abi.Document "json:\"document,omitempty\""; Offset int "json:\"offset,omitempty\""; TriggerCharacter string "json:\"triggerCharacter,omitempty\""; Params json.RawMessage "json:\"params,omitempty\""`},
+		{abi.Request{}, `Method string "json:\"method\""; ABIVersion int "json:\"abiVersion,omitempty\""; Settings json.RawMessage "json:\"settings,omitempty\""; Root string "json:\"root,omitempty\""; Document *abi.Document "json:\"document,omitempty\""; Offset int "json:\"offset,omitempty\""; TriggerCharacter string "json:\"triggerCharacter,omitempty\""; Params json.RawMessage "json:\"params,omitempty\""`},
 		{abi.Document{}, `URI string "json:\"uri\""; LanguageID string "json:\"languageId\""; Version int32 "json:\"version\""`},
 		{abi.DiagnosticsResult{}, `Diagnostics []abi.Diagnostic "json:\"diagnostics\""`},
 		{abi.Diagnostic{}, `Start int "json:\"start\""; End int "json:\"end\""; Severity abi.Severity "json:\"severity,omitempty\""; Message string "json:\"message\""; Code string "json:\"code,omitempty\""; Data json.RawMessage "json:\"data,omitempty\""`},
@@ -166,15 +166,18 @@ func FuzzAppendDiagnostics(f *testing.F) {
 }
 
 func FuzzAppendCompletion(f *testing.F) {
-	f.Add(true, 1, 2, "label", "detail\n", "*doc*", "insert ${1}", "filter", "sort", "new\ttext")
-	f.Add(false, 0, 0, "", "", "", "", "", "", "")
-	f.Fuzz(func(t *testing.T, incomplete bool, kind, start int, label, detail, doc, insert, filter, sort, newText string) {
+	f.Add(true, 1, 2, "label", "detail\n", "*doc*", "insert ${1}", "filter", "sort", "new\ttext", "12")
+	f.Add(false, 0, 0, "", "", "", "", "", "", "", ` { "a" : [1, "<&>"] } `)
+	f.Fuzz(func(t *testing.T, incomplete bool, kind, start int, label, detail, doc, insert, filter, sort, newText, data string) {
 		item := abi.CompletionItem{
 			Label: label, Kind: abi.CompletionItemKind(kind), Detail: detail, Documentation: doc,
 			InsertText: insert, InsertTextFormat: abi.InsertTextFormat(start % 3), FilterText: filter, SortText: sort,
 		}
 		withEdit := item
 		withEdit.Edit = &abi.TextEdit{Start: start, End: kind, NewText: newText}
+		if json.Valid([]byte(data)) { // resultResponse leaves invalid data to encoding/json
+			withEdit.Data = json.RawMessage(data)
+		}
 		for _, r := range []abi.CompletionResult{
 			{IsIncomplete: incomplete},
 			{IsIncomplete: incomplete, Items: []abi.CompletionItem{}},

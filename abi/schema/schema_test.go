@@ -20,7 +20,7 @@ var messages = []struct {
 	schema, pointer string
 	sample          any
 }{
-	{"initialize.request.json", "#", abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: json.RawMessage(`{"keywords":["TODO","FIXME"]}`)}},
+	{"initialize.request.json", "#", abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: json.RawMessage(`{"keywords":["TODO","FIXME"]}`), Root: "file:///w"}},
 	{"diagnostics.request.json", "#", abi.Request{Method: abi.MethodDiagnostics, Document: &abi.Document{URI: "file:///w/a.go", LanguageID: "go", Version: 4}}},
 	{"completion.request.json", "#", abi.Request{Method: abi.MethodCompletion, Document: &abi.Document{URI: "file:///w/a.md", LanguageID: "markdown", Version: 9}, Offset: 57, TriggerCharacter: "."}},
 	{"initialize.response.json", "#/$defs/result", abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{abi.FeatureDiagnostics, abi.FeatureCompletion}, TriggerCharacters: []string{"."}, Languages: []string{"go"}}},

@@ -32,7 +32,7 @@ var validName = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 
 // files maps template names to the files they become.
 var files = map[string]string{
-	"go.mod.tmpl": "go.mod", "main.go.tmpl": "main.go", "main_test.go.tmpl": "main_test.go",
+	"go.mod.tmpl": "go.mod", "main.go.tmpl": "main.go", "main_test.go.tmpl": "main_test.go", "wasm_test.go.tmpl": "wasm_test.go",
 	"Makefile.tmpl": "Makefile", "lsphost.toml.tmpl": "lsphost.toml", "README.md.tmpl": "README.md",
 }
 

@@ -56,7 +56,7 @@ func Path(dir string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintln(h, runtime.Version(), dir)
 	for _, src := range []string{"abi", "sdk", dir} {
-		if err := hashGoFiles(h, filepath.Join(root, src), src == "sdk"); err != nil {
+		if err := hashGoFiles(h, filepath.Join(root, src), src == "sdk", src == dir); err != nil {
 			return "", err
 		}
 	}
@@ -82,7 +82,8 @@ func Path(dir string) (string, error) {
 
 // hashGoFiles hashes the names and contents of the .go files under dir,
 // excluding tests; recursive only into non-example subdirectories if deep.
-func hashGoFiles(h io.Writer, dir string, deep bool) error {
+// With embeds, every file but tests counts (a //go:embed'ed word list).
+func hashGoFiles(h io.Writer, dir string, deep, embeds bool) error {
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -93,7 +94,7 @@ func hashGoFiles(h io.Writer, dir string, deep bool) error {
 			}
 			return nil
 		}
-		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+		if !embeds && !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
 		}
 		data, err := os.ReadFile(path)

@@ -1,5 +1,5 @@
 // Command words is an lsphost extension that completes the words of the
-// document being edited. Build it with
+// document being edited, and tells how often a word occurs there. Build it with
 //
 //	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -o words.wasm .
 //
@@ -9,6 +9,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,10 +19,12 @@ import (
 
 func init() {
 	sdk.Register(sdk.Extension{
-		Name:       "words",
-		Version:    "1.0.0",
-		Init:       initialize,
-		Completion: complete,
+		Name:              "words",
+		Version:           "1.0.0",
+		Init:              initialize,
+		Completion:        complete,
+		ResolveCompletion: resolve,
+		Hover:             hover,
 	})
 }
 
@@ -70,17 +73,22 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 		prefix = strings.ToLower(prefix)
 	}
 
-	seen := make(map[string]bool)
+	// counts holds the occurrences of each word proposed, for resolve.
+	counts := make(map[string]int)
 	var labels []string
 	forEachWord(text, func(wordStart, wordEnd int) {
 		if wordStart == start && wordEnd == end {
 			return // the word being typed
 		}
 		word := text[wordStart:wordEnd]
-		if !hasPrefix(word, prefix, cfg.IgnoreCase) || seen[word] || utf8.RuneCountInString(word) < cfg.MinLength {
+		if n := counts[word]; n > 0 {
+			counts[word] = n + 1
 			return
 		}
-		seen[word] = true
+		if !hasPrefix(word, prefix, cfg.IgnoreCase) || utf8.RuneCountInString(word) < cfg.MinLength {
+			return
+		}
+		counts[word] = 1
 		labels = append(labels, word)
 	})
 	slices.Sort(labels)
@@ -91,9 +99,59 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 	}
 	list.Items = make([]sdk.CompletionItem, len(labels))
 	for i, l := range labels {
-		list.Items[i] = sdk.CompletionItem{Label: l, Kind: sdk.KindText}
+		// Data is the count: resolve has no document to count in.
+		list.Items[i] = sdk.CompletionItem{Label: l, Kind: sdk.KindText, Data: strconv.AppendInt(nil, int64(counts[l]), 10)}
 	}
 	return list, nil
+}
+
+// resolve tells how often the item's word occurs in the document, from the
+// count complete left in its Data.
+func resolve(item sdk.CompletionItem) (sdk.CompletionItem, error) {
+	n, err := strconv.Atoi(string(item.Data))
+	if err != nil || n < 1 {
+		return item, nil // not one of ours, or from an older version: leave it
+	}
+	item.Detail = occurrences(n)
+	item.Documentation = fmt.Sprintf("`%s` occurs %s in this document.", item.Label, times(n))
+	return item, nil
+}
+
+// hover tells how often the word under the cursor occurs in the document
+// (case-sensitively, whole words only).
+func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
+	text := req.Document.Text
+	start, end := wordBounds(text, req.Offset)
+	if start == end {
+		return sdk.Hover{}, nil
+	}
+	word, n := text[start:end], 0
+	forEachWord(text, func(s, e int) {
+		if e-s == len(word) && text[s:e] == word {
+			n++
+		}
+	})
+	if n == 0 { // not a word: starts with a digit
+		return sdk.Hover{}, nil
+	}
+	return sdk.Hover{Contents: fmt.Sprintf("**%s**: %s in this document", word, occurrences(n)), Start: start, End: end}, nil
+}
+
+func occurrences(n int) string {
+	if n == 1 {
+		return "1 occurrence"
+	}
+	return fmt.Sprintf("%d occurrences", n)
+}
+
+func times(n int) string {
+	switch n {
+	case 1:
+		return "once"
+	case 2:
+		return "twice"
+	}
+	return fmt.Sprintf("%d times", n)
 }
 
 // hasPrefix reports whether word starts with prefix, which is already lower

@@ -145,7 +145,7 @@ func TestThroughHost(t *testing.T) {
 	t.Cleanup(func() { cfg = saved })
 
 	out := sdk.Handle([]byte(`{"method":"initialize","abiVersion":1,"settings":{"minLength":4}}`), nil)
-	if want := `{"result":{"name":"words","version":"1.0.0","features":["completion"]}}`; string(out) != want {
+	if want := `{"result":{"name":"words","version":"1.0.0","features":["completion","completionResolve","hover"]}}`; string(out) != want {
 		t.Errorf("initialize = %s, want %s", out, want)
 	}
 
@@ -160,7 +160,8 @@ func TestThroughHost(t *testing.T) {
 		t.Fatalf("completion = %s: %v", out, err)
 	}
 	want := abi.CompletionResult{Items: []abi.CompletionItem{
-		{Label: "prédire", Kind: abi.KindText}, {Label: "préface", Kind: abi.KindText}, {Label: "prélude", Kind: abi.KindText},
+		{Label: "prédire", Kind: abi.KindText, Data: json.RawMessage("1")}, {Label: "préface", Kind: abi.KindText, Data: json.RawMessage("1")},
+		{Label: "prélude", Kind: abi.KindText, Data: json.RawMessage("1")},
 	}}
 	if !reflect.DeepEqual(resp.Result, want) {
 		t.Errorf("completion = %s, want %+v", out, want)
