@@ -79,9 +79,10 @@ type Extension struct {
 	mounts   []mount   // the read grants, opened
 	stamp    wasmStamp // the .wasm file as it was when loaded
 
-	closed atomic.Bool // Close was called: calls fail with ErrClosed
-	liveMu sync.Mutex
-	live   map[*instance]struct{} // instances not yet closed
+	closed   atomic.Bool  // Close was called: calls fail with ErrClosed
+	inflight atomic.Int64 // calls running, which Close waits for
+	liveMu   sync.Mutex
+	live     map[*instance]struct{} // instances not yet closed
 
 	mu     sync.Mutex
 	health Health
@@ -196,12 +197,14 @@ func (e *Extension) Close(ctx context.Context) error {
 	// Stop the calls still running first: closing the runtime under a
 	// running guest races inside wazero, while a fired deadline stops the
 	// guest at its next check (WithCloseOnContextDone), within a millisecond.
+	// Every call that got past the closed check is counted in inflight.
 	e.liveMu.Lock()
 	for in := range e.live {
 		in.deadline.fire()
 	}
 	e.liveMu.Unlock()
-	for wait := time.Now().Add(time.Second); !e.Idle() && time.Now().Before(wait); {
+	limit := time.Now().Add(max(e.spec.Timeout, minSetupDeadline) + time.Second)
+	for e.inflight.Load() > 0 && time.Now().Before(limit) {
 		time.Sleep(time.Millisecond)
 	}
 	for _, m := range e.mounts {
@@ -243,6 +246,10 @@ func docInfo(doc Document) *abi.Document {
 // instance?").
 func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text) (T, error) {
 	var zero T
+	// Counted before the closed check, so that Close, which sets closed
+	// first, waits for every call that got past it.
+	e.inflight.Add(1)
+	defer e.inflight.Add(-1)
 	if e.closed.Load() {
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
 	}

@@ -53,7 +53,9 @@ func (s *server) scheduleDiagnostics(d *document, edit bool) {
 		d.dirty = true
 	case inBurst:
 		if d.timer == nil {
-			s.docs.runs.Add(1) // a pending run, for shutdown to wait on
+			// A pending run: shutdown waits on it, and status counts it.
+			s.docs.runs.Add(1)
+			s.docs.running.Add(1)
 			s.armTimer(d, burstGap)
 		}
 	default:
@@ -85,7 +87,7 @@ func (s *server) burstPaused(d *document, timer **time.Timer) {
 	s.docs.mu.Lock()
 	defer s.docs.mu.Unlock()
 	if d.timer != *timer || s.docs.m[d.uri] != d {
-		s.docs.runs.Done() // cancelled, or the document closed
+		s.pendingDone() // cancelled, or the document closed
 		return
 	}
 	if quiet := time.Since(d.lastEdit); quiet < burstGap && time.Since(d.lastRun) < maxBurstWait {
@@ -100,6 +102,12 @@ func (s *server) burstPaused(d *document, timer **time.Timer) {
 	}
 	// Done after startRun's Add: the count must not touch 0 in between,
 	// or a shutdown waiting on it could return with a run starting.
+	s.pendingDone()
+}
+
+// pendingDone ends the count of a pending run.
+func (s *server) pendingDone() {
+	s.docs.running.Add(-1)
 	s.docs.runs.Done()
 }
 
@@ -108,7 +116,7 @@ func (s *server) burstPaused(d *document, timer **time.Timer) {
 // run itself.
 func (s *server) stopTimer(d *document) {
 	if d.timer != nil && d.timer.Stop() {
-		s.docs.runs.Done()
+		s.pendingDone()
 	}
 	d.timer = nil
 }

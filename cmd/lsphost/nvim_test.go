@@ -242,12 +242,14 @@ func TestNeovim(t *testing.T) {
 		}
 	}
 
-	// Hover over the TODO: todo's section, over the keyword.
+	// Hover over the TODO: one hover, todo's section then words', over the
+	// keyword.
 	if h := res.Hover; h == nil {
 		t.Error("no hover over the TODO")
 	} else {
-		if h.Contents.Kind != "markdown" || h.Contents.Value != "**TODO** marker 1 of 1 in this document" {
-			t.Errorf("hover contents = %+v, want todo's markdown", h.Contents)
+		const want = "**TODO** marker 1 of 1 in this document\n\n---\n\n**TODO**: 1 occurrence in this document"
+		if h.Contents.Kind != "markdown" || h.Contents.Value != want {
+			t.Errorf("hover contents = %+v, want %q", h.Contents, want)
 		}
 		if h.Range == nil || h.Range.Start != (lspPosition{1, 7}) || h.Range.End != (lspPosition{1, 11}) {
 			t.Errorf("hover range = %+v, want 1:7-1:11", h.Range)
