@@ -171,6 +171,9 @@ func (e *Extension) track(in *instance) {
 		e.live = map[*instance]struct{}{}
 	}
 	e.live[in] = struct{}{}
+	if e.closed.Load() {
+		in.deadline.fire() // started after Close stopped the others
+	}
 	in.untrack = func() {
 		e.liveMu.Lock()
 		delete(e.live, in)
@@ -272,6 +275,10 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 			e.record(err)
 		}
 		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
+	}
+	if e.closed.Load() { // closed while this call waited for an instance
+		e.pool.release(inst, false)
+		return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
 	}
 	var res T
 	err = inst.call(inst.deadline.arm(e.spec.Timeout), req, text, &res)
