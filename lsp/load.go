@@ -68,7 +68,13 @@ func (s *server) load(reason string) {
 	ws, problems := loadWorkspace(s.bgCtx, s.host, r, loadOptions{settings: settings, previous: prev, progress: prog.report}, s.log)
 	prog.end(fmt.Sprintf("%d extension(s) ready", len(ws.loaded)))
 	if s.bgCtx.Err() != nil {
-		ws.close(context.Background())
+		// The session ended meanwhile: close what this load started, not
+		// what it kept from the workspace still in use.
+		for _, ext := range ws.loaded {
+			if prev == nil || !containsExt(prev.loaded, ext) {
+				ext.Close(context.Background())
+			}
+		}
 		return
 	}
 	s.reportProblems(problems, "lsphost: %d configuration problem(s); the rest of the configuration is in use:")
