@@ -362,80 +362,72 @@ type Language struct {
 	Pattern, ID string
 }
 
-// LoadLanguages reads the [languages] table of the configuration file.
-func LoadLanguages(file string) ([]Language, []error) {
+// readStringTable reads the top-level table key of the configuration file,
+// whose values are strings, calling check on each entry: an error leaves
+// the entry out and is reported with its line. A missing, unreadable or
+// malformed file yields nothing: LoadConfig reports those.
+func readStringTable(file, key, shape string, check func(name, value string) error) []error {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, nil // LoadConfig reports unreadable files
+		return nil
 	}
 	var top map[string]toml.Primitive
 	md, err := toml.Decode(string(data), &top)
 	if err != nil {
-		return nil, nil // and syntax errors
+		return nil
 	}
-	prim, ok := top["languages"]
+	prim, ok := top[key]
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	p := parser{path: file, md: &md}
 	var fields map[string]toml.Primitive
 	if err := p.decodeTable(prim, &fields); err != nil {
-		p.fail(prim, "languages", errors.New(`must be a table of file name patterns, e.g. "*.mdx" = "markdown"`))
-		return nil, p.errs
+		p.fail(prim, key, errors.New(shape))
+		return p.errs
 	}
-	var langs []Language
-	for _, pattern := range sortedKeys(fields) {
-		var id string
-		err := p.md.PrimitiveDecode(fields[pattern], &id)
-		if _, matchErr := path.Match(pattern, ""); err == nil && matchErr != nil {
-			err = fmt.Errorf("pattern %q: %w", pattern, matchErr)
-		}
-		if err == nil && id == "" {
-			err = errors.New("the languageId must not be empty")
+	for _, name := range sortedKeys(fields) {
+		var value string
+		err := p.md.PrimitiveDecode(fields[name], &value)
+		if err == nil {
+			err = check(name, value)
 		}
 		if err != nil {
-			p.fail(fields[pattern], "languages."+pattern, err)
-			continue
+			p.fail(fields[name], key+"."+name, err)
+		}
+	}
+	return p.errs
+}
+
+// LoadLanguages reads the [languages] table of the configuration file.
+func LoadLanguages(file string) ([]Language, []error) {
+	var langs []Language
+	errs := readStringTable(file, "languages", `must be a table of file name patterns, e.g. "*.mdx" = "markdown"`, func(pattern, id string) error {
+		if _, err := path.Match(pattern, ""); err != nil {
+			return fmt.Errorf("pattern %q: %w", pattern, err)
+		}
+		if id == "" {
+			return errors.New("the languageId must not be empty")
 		}
 		langs = append(langs, Language{Pattern: pattern, ID: id})
-	}
-	return langs, p.errs
+		return nil
+	})
+	return langs, errs
 }
 
 // LoadFormatters reads the [formatters] table of the configuration file:
 // which extension formats documents of each languageId ("*": any other).
 func LoadFormatters(file string) (map[string]string, []error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, nil // LoadConfig reports unreadable files
-	}
-	var top map[string]toml.Primitive
-	md, err := toml.Decode(string(data), &top)
-	if err != nil {
-		return nil, nil // and syntax errors
-	}
-	prim, ok := top["formatters"]
-	if !ok {
-		return nil, nil
-	}
-	p := parser{path: file, md: &md}
-	var fields map[string]toml.Primitive
-	if err := p.decodeTable(prim, &fields); err != nil {
-		p.fail(prim, "formatters", errors.New(`must be a table of languageIds, e.g. markdown = "whitespace"`))
-		return nil, p.errs
-	}
-	out := map[string]string{}
-	for _, lang := range sortedKeys(fields) {
-		var name string
-		err := p.md.PrimitiveDecode(fields[lang], &name)
-		if err == nil && !validName.MatchString(name) {
-			err = fmt.Errorf("%q is not an extension name", name)
+	var out map[string]string
+	errs := readStringTable(file, "formatters", `must be a table of languageIds, e.g. markdown = "whitespace"`, func(lang, name string) error {
+		if !validName.MatchString(name) {
+			return fmt.Errorf("%q is not an extension name", name)
 		}
-		if err != nil {
-			p.fail(fields[lang], "formatters."+lang, err)
-			continue
+		if out == nil {
+			out = map[string]string{}
 		}
 		out[lang] = name
-	}
-	return out, p.errs
+		return nil
+	})
+	return out, errs
 }

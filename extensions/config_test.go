@@ -495,3 +495,37 @@ func dumpSpecs(specs []Spec) string {
 	}
 	return b.String()
 }
+
+func TestLoadFormatters(t *testing.T) {
+	tests := []struct {
+		name, toml string
+		want       map[string]string
+		errs       []string
+	}{
+		{"none", "[extensions.a]\nwasm = \"a.wasm\"\n", nil, nil},
+		{"by language and default", "[formatters]\nmarkdown = \"whitespace\"\n\"*\" = \"fmt\"\n", map[string]string{"markdown": "whitespace", "*": "fmt"}, nil},
+		{"bad entries left out", "[formatters]\ngo = \"gofmt\"\nmd = 3\ntxt = \"no spaces allowed\"\n", map[string]string{"go": "gofmt"},
+			[]string{":3: formatters.md:", ":4: formatters.txt: \"no spaces allowed\" is not an extension name"}},
+		{"not a table", "formatters = \"whitespace\"\n", nil, []string{":1: formatters: must be a table of languageIds"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), ".lsphost.toml")
+			if err := os.WriteFile(file, []byte(tt.toml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, errs := LoadFormatters(file)
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("formatters = %v, want %v", got, tt.want)
+			}
+			if len(errs) != len(tt.errs) {
+				t.Fatalf("errors %v, want %d", errs, len(tt.errs))
+			}
+			for i, want := range tt.errs {
+				if !strings.Contains(errs[i].Error(), want) {
+					t.Errorf("error %q, want it to contain %q", errs[i], want)
+				}
+			}
+		})
+	}
+}
