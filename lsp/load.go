@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,6 +57,9 @@ func (s *server) load(reason string) {
 	prev, folders, settings := s.workspace, s.folders, s.settings
 	s.mu.Unlock()
 	first := prev == nil
+	if !first {
+		s.settle()
+	}
 	r := resolveConfig(s.opts.UserConfig, folders)
 	stamps := s.watchedStamps(r, prev)
 	if !first && unreadable(r.problems) {
@@ -98,6 +103,39 @@ func (s *server) load(reason string) {
 	defer cancel()
 	s.register(ctx, ws.declarations())
 	s.registerWatchers(ctx, stamps)
+}
+
+// settleTime is how long the watched files must stay unchanged before a
+// reload reads them.
+const settleTime = 50 * time.Millisecond
+
+// settle waits until the watched files stop changing (at most a second): an
+// editor or a build that truncates a file and then writes it must not be
+// read in between, when an empty configuration would unload everything.
+func (s *server) settle() {
+	s.mu.Lock()
+	paths := slices.Collect(maps.Keys(s.stamps))
+	s.mu.Unlock()
+	snapshot := func() map[string]stamp {
+		m := map[string]stamp{}
+		for _, p := range paths {
+			m[p] = stampFile(p)
+		}
+		return m
+	}
+	before := snapshot()
+	for range 20 {
+		select {
+		case <-time.After(settleTime):
+		case <-s.bgCtx.Done():
+			return
+		}
+		after := snapshot()
+		if maps.Equal(before, after) {
+			return
+		}
+		before = after
+	}
 }
 
 // clientTimeout bounds the server's own requests to the client.
