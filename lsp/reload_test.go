@@ -267,3 +267,26 @@ func TestWatcherRegistration(t *testing.T) {
 		t.Errorf("watchers = %q, want %q", got, want)
 	}
 }
+
+// TestPullClientGetsNoPush: a client that pulls diagnostics gets none
+// pushed, even after edits; it gets them by asking.
+func TestPullClientGetsNoPush(t *testing.T) {
+	root := workspaceWith(t, todoConfig(t))
+	c := startServer(t, testOptions(t))
+	c.initializeWith(root, map[string]any{"textDocument": map[string]any{"diagnostic": map[string]any{}}})
+	uri := c.open(filepath.Join(root, "a.txt"), "TODO one\n")
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []any{map[string]any{"text": "TODO two\n"}}})
+	r := c.call("textDocument/diagnostic", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	var report struct {
+		Kind  string
+		Items []struct{ Message string }
+	}
+	if r.Error != nil || json.Unmarshal(r.Result, &report) != nil || report.Kind != "full" || len(report.Items) != 1 || report.Items[0].Message != "TODO two" {
+		t.Fatalf("textDocument/diagnostic = %s %+v, want a full report with \"TODO two\"", r.Result, r.Error)
+	}
+	c.loaded() // a barrier for anything the edits might have pushed
+	if pushed := c.notifications("textDocument/publishDiagnostics"); len(pushed) != 0 {
+		t.Errorf("%d publishDiagnostics to a client that pulls, want none", len(pushed))
+	}
+}
