@@ -348,7 +348,10 @@ func runHostileCase(t *testing.T, tc hostileCase, todoWasm, evilWasm string) {
 		}
 	}
 	var config strings.Builder
-	fmt.Fprintf(&config, "[extensions.todo]\nwasm = %q\n", todoWasm)
+	// The healthy neighbour gets the policy's longest deadline: three cases run at
+	// once, some allocating hundreds of MiB, and a busy machine must not
+	// make the control case time out.
+	fmt.Fprintf(&config, "[extensions.todo]\nwasm = %q\ntimeout = \"5s\"\n", todoWasm)
 	if tc.todoKeyword != "" {
 		fmt.Fprintf(&config, "[extensions.todo.settings]\nkeywords = [%q]\n", tc.todoKeyword)
 	}
