@@ -89,11 +89,13 @@ func serve(args []string) int {
 	// must fail with EPIPE, which the connection handles, rather than kill
 	// the process with SIGPIPE before it logs why it stops.
 	signal.Ignore(syscall.SIGPIPE)
+	// Some clients (Vim's ALE) stop a server with SIGTERM instead of
+	// shutdown and exit: leave a last line in the log and go. Notify before
+	// serving, not in the goroutine: a signal that came before the goroutine
+	// ran would kill the process without that line.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	go func() {
-		// Some clients (Vim's ALE) stop a server with SIGTERM instead of
-		// shutdown and exit: leave a last line in the log and go.
-		sig := make(chan os.Signal, 1)
-		signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 		logger.Warn("lsphost stopped by signal", "signal", (<-sig).String())
 		stopProfile()
 		os.Exit(1)
