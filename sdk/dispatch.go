@@ -190,7 +190,7 @@ func resultResponse(b []byte, v any) ([]byte, error) {
 		// Room for the usual diagnostic: grow once, not once per doubling.
 		b = slices.Grow(b, len(diags.Diagnostics)*(64+len(`{"start":,"end":,"severity":,"message":""}`)))
 		b = appendDiagnostics(b, &diags)
-	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil && !json.Valid(it.Data) }):
+	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil && !isJSONInteger(it.Data) && !json.Valid(it.Data) }):
 		b = appendCompletion(b, &list)
 	default:
 		buf := bytes.NewBuffer(b)

@@ -59,3 +59,33 @@ func ExampleDocument_Offset() {
 	// 29-30 "x"
 	// 12 38 38
 }
+
+func ExampleDocumentCache() {
+	// One index per document text, kept across requests: a handler that
+	// answers many requests on the same text scans it once.
+	var lines sdk.DocumentCache[[]int]
+	lineStarts := func(text string) []int {
+		fmt.Println("scanning", len(text), "bytes")
+		starts := []int{0}
+		for i := range len(text) {
+			if text[i] == '\n' {
+				starts = append(starts, i+1)
+			}
+		}
+		return starts
+	}
+
+	doc := &sdk.Document{URI: "file:///notes.txt", Version: 1, Text: "one\ntwo\nthree"}
+	fmt.Println(lines.Get(doc, lineStarts))
+	fmt.Println(lines.Get(doc, lineStarts)) // the same text: no scan
+
+	// The next version is scanned anew.
+	doc = &sdk.Document{URI: "file:///notes.txt", Version: 2, Text: "one\ntwo"}
+	fmt.Println(lines.Get(doc, lineStarts))
+	// Output:
+	// scanning 13 bytes
+	// [0 4 8]
+	// [0 4 8]
+	// scanning 7 bytes
+	// [0 4]
+}

@@ -168,6 +168,9 @@ func FuzzAppendDiagnostics(f *testing.F) {
 func FuzzAppendCompletion(f *testing.F) {
 	f.Add(true, 1, 2, "label", "detail\n", "*doc*", "insert ${1}", "filter", "sort", "new\ttext", "12")
 	f.Add(false, 0, 0, "", "", "", "", "", "", "", ` { "a" : [1, "<&>"] } `)
+	for _, data := range []string{"0", "-0", "-12", "007", "-", " 1", "1e3"} {
+		f.Add(false, 1, 0, "x", "", "", "", "", "", "", data)
+	}
 	f.Fuzz(func(t *testing.T, incomplete bool, kind, start int, label, detail, doc, insert, filter, sort, newText, data string) {
 		item := abi.CompletionItem{
 			Label: label, Kind: abi.CompletionItemKind(kind), Detail: detail, Documentation: doc,
@@ -186,6 +189,23 @@ func FuzzAppendCompletion(f *testing.F) {
 			if got, want := appendCompletion(nil, &r), encodeJSON(r); !bytes.Equal(got, want) {
 				t.Fatalf("appendCompletion(%+v) =\n%s\nwant\n%s", r, got, want)
 			}
+		}
+	})
+}
+
+// FuzzIsJSONInteger: what isJSONInteger accepts, encoding/json accepts and
+// compacts to the same bytes.
+func FuzzIsJSONInteger(f *testing.F) {
+	for _, s := range []string{"0", "-0", "12", "-12", "007", "-", "", " 1", "1 ", "1e3", "1.5", "+1", "--1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isJSONInteger([]byte(s)) {
+			return
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, []byte(s)); err != nil || buf.String() != s {
+			t.Errorf("isJSONInteger(%q) = true, but encoding/json compacts it to %q (%v)", s, buf.String(), err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/lsphost/lsphost/extensions/exttest"
@@ -58,5 +59,21 @@ func TestHoverAndResolveThroughHost(t *testing.T) {
 	}
 	if r := ext.ResolveCompletion(list.Items[1]); r.Detail != "1 occurrence" {
 		t.Errorf("resolved = %+v", r)
+	}
+}
+
+// TestCompletionFollowsTheTextThroughHost asks for completions on texts
+// that the document cache could confuse: the same URI and version, the same
+// length, one byte apart in the middle (a document closed and reopened).
+func TestCompletionFollowsTheTextThroughHost(t *testing.T) {
+	ext := exttest.Load(t, wasmbuild.Example(t, "words"), exttest.Options{Name: "words"})
+	filler := strings.Repeat("lorem ipsum dolor ", 20)
+	for range 2 { // the second round is answered from the cache
+		for _, word := range []string{"alpha", "alpho", "alpha"} {
+			list := ext.Completion(exttest.DocAt("plaintext", filler+word+" "+filler+"\nal^"))
+			if got := list.Labels(); !reflect.DeepEqual(got, []string{word}) {
+				t.Fatalf("text with %q: labels = %q", word, got)
+			}
+		}
 	}
 }

@@ -8,7 +8,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -73,25 +72,23 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 		prefix = strings.ToLower(prefix)
 	}
 
-	// counts holds the occurrences of each word proposed, for resolve.
-	counts := make(map[string]int)
+	// The word being typed is left out: its other occurrences count.
+	typed := ""
+	if start < end && isWordStart(text[start:end]) {
+		typed = text[start:end]
+	}
+	idx := indexOf(req.Document)
 	var labels []string
-	forEachWord(text, func(wordStart, wordEnd int) {
-		if wordStart == start && wordEnd == end {
-			return // the word being typed
+	var counts []int
+	idx.withPrefix(prefix, cfg.IgnoreCase, func(w *indexedWord) {
+		n := w.count
+		if w.word == typed {
+			n--
 		}
-		word := text[wordStart:wordEnd]
-		if n := counts[word]; n > 0 {
-			counts[word] = n + 1
-			return
+		if n > 0 && w.runes >= cfg.MinLength {
+			labels, counts = append(labels, w.word), append(counts, n)
 		}
-		if !hasPrefix(word, prefix, cfg.IgnoreCase) || utf8.RuneCountInString(word) < cfg.MinLength {
-			return
-		}
-		counts[word] = 1
-		labels = append(labels, word)
 	})
-	slices.Sort(labels)
 
 	var list sdk.CompletionList
 	if len(labels) > cfg.MaxItems {
@@ -100,7 +97,7 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 	list.Items = make([]sdk.CompletionItem, len(labels))
 	for i, l := range labels {
 		// Data is the count: resolve has no document to count in.
-		list.Items[i] = sdk.CompletionItem{Label: l, Kind: sdk.KindText, Data: strconv.AppendInt(nil, int64(counts[l]), 10)}
+		list.Items[i] = sdk.CompletionItem{Label: l, Kind: sdk.KindText, Data: strconv.AppendInt(nil, int64(counts[i]), 10)}
 	}
 	return list, nil
 }
@@ -125,12 +122,8 @@ func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
 	if start == end {
 		return sdk.Hover{}, nil
 	}
-	word, n := text[start:end], 0
-	forEachWord(text, func(s, e int) {
-		if e-s == len(word) && text[s:e] == word {
-			n++
-		}
-	})
+	word := text[start:end]
+	n := indexOf(req.Document).count(word)
 	if n == 0 { // not a word: starts with a digit
 		return sdk.Hover{}, nil
 	}
@@ -203,15 +196,20 @@ func forEachWord(text string, f func(start, end int)) {
 			i += n
 			continue
 		}
-		if c := text[start]; c < utf8.RuneSelf && (c < '0' || c > '9') || c >= utf8.RuneSelf && unicode.IsLetter(firstRune(text[start:])) {
+		if isWordStart(text[start:i]) {
 			f(start, i)
 		}
 	}
 }
 
-func firstRune(s string) rune {
-	r, _ := utf8.DecodeRuneInString(s)
-	return r
+// isWordStart reports whether a run of word characters is a word: it starts
+// with a letter or '_', not a digit or a combining mark.
+func isWordStart(run string) bool {
+	if c := run[0]; c < utf8.RuneSelf {
+		return c < '0' || c > '9'
+	}
+	r, _ := utf8.DecodeRuneInString(run)
+	return unicode.IsLetter(r)
 }
 
 // wordBounds returns the bounds of the run of word characters around offset.
