@@ -13,17 +13,18 @@ import (
 // context.WithTimeout costs a context, a timer and a channel per call. See
 // RATIONALE.md ("Why one deadline per instance?").
 //
-// A deadline carries no values and does not follow the caller's
-// cancellation: see "Why do call deadlines not follow the request's
-// cancellation?".
+// A deadline carries one value, the extension the instance belongs to
+// (callerOf), and does not follow the caller's cancellation: see "Why do
+// call deadlines not follow the request's cancellation?".
 type deadline struct {
 	done  chan struct{}
 	fired atomic.Bool
 	timer *time.Timer
+	ext   *Extension
 }
 
-func newDeadline() *deadline {
-	d := &deadline{done: make(chan struct{})}
+func newDeadline(ext *Extension) *deadline {
+	d := &deadline{done: make(chan struct{}), ext: ext}
 	d.timer = time.AfterFunc(time.Hour, d.fire)
 	d.timer.Stop()
 	return d
@@ -52,7 +53,13 @@ func (d *deadline) stop() { d.timer.Stop() }
 
 func (d *deadline) Deadline() (time.Time, bool) { return time.Time{}, false }
 func (d *deadline) Done() <-chan struct{}       { return d.done }
-func (d *deadline) Value(any) any               { return nil }
+
+func (d *deadline) Value(key any) any {
+	if key == (callerKey{}) && d.ext != nil {
+		return d.ext
+	}
+	return nil
+}
 
 func (d *deadline) Err() error {
 	if d.fired.Load() {

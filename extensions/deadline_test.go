@@ -7,7 +7,7 @@ import (
 )
 
 func TestDeadline(t *testing.T) {
-	d := newDeadline()
+	d := newDeadline(nil)
 	defer d.stop()
 	for range 3 { // reused while it does not fire
 		ctx := d.arm(time.Hour)

@@ -70,14 +70,13 @@ type Document struct {
 // instances. It is safe for concurrent use; each instance serves one call at
 // a time.
 type Extension struct {
-	spec     Spec
-	host     *Host
-	rt       wazero.Runtime
-	compiled wazero.CompiledModule
-	pool     *pool
-	decl     abi.InitializeResult
-	mounts   []mount   // the read grants, opened
-	stamp    wasmStamp // the .wasm file as it was when loaded
+	spec   Spec
+	host   *Host
+	module *sharedModule // nil until compiled
+	pool   *pool
+	decl   abi.InitializeResult
+	mounts []mount   // the read grants, opened
+	stamp  wasmStamp // the .wasm file as it was when loaded
 
 	closed   atomic.Bool  // Close was called: calls fail with ErrClosed
 	inflight atomic.Int64 // calls running, which Close waits for
@@ -210,10 +209,32 @@ func (e *Extension) Close(ctx context.Context) error {
 	for e.inflight.Load() > 0 && time.Now().Before(limit) {
 		time.Sleep(time.Millisecond)
 	}
+	if n := e.inflight.Load(); n > 0 {
+		// A call stuck outside guest code, where no deadline reaches it.
+		// Closing the runtime would unmap the memory under it: leave the
+		// extension to the process's end instead.
+		return fmt.Errorf("extension %s: %d calls still running after their deadline: not closed", e.spec.Name, n)
+	}
+	// The instances go first, then the shared module if this was its last
+	// user.
+	e.liveMu.Lock()
+	live := make([]*instance, 0, len(e.live))
+	for in := range e.live {
+		live = append(live, in)
+	}
+	module := e.module
+	e.module = nil
+	e.liveMu.Unlock()
+	for _, in := range live {
+		in.close()
+	}
 	for _, m := range e.mounts {
 		m.root.Close()
 	}
-	return e.rt.Close(ctx)
+	if module != nil {
+		e.host.release(module)
+	}
+	return nil
 }
 
 // Diagnostics asks the extension for the problems in doc. Offsets in the
@@ -443,7 +464,14 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 		WithStartFunctions(abi.ExportInitialize).
 		WithStdout(stdout).
 		WithStderr(stderr)
-	mod, err := e.rt.InstantiateModule(ctx, e.compiled, e.spec.Grants.moduleConfig(cfg, e.mounts))
+	e.liveMu.Lock()
+	module := e.module
+	e.liveMu.Unlock()
+	if module == nil {
+		return nil, ErrClosed
+	}
+	ctx = e.callerContext(ctx)
+	mod, err := module.rt.InstantiateModule(withLinearMemory(ctx), module.compiled, e.spec.Grants.moduleConfig(cfg, e.mounts))
 	if err != nil {
 		stderr.flush()
 		if stderr.fatal != "" {
@@ -459,7 +487,7 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 		callFn:   mod.ExportedFunction(abi.ExportCall),
 		flushes:  []func(){stdout.flush, stderr.flush},
 		stderr:   stderr,
-		deadline: newDeadline(),
+		deadline: newDeadline(e),
 	}
 	e.track(inst)
 	v, err := mod.ExportedFunction(abi.ExportVersion).Call(ctx)
@@ -527,7 +555,7 @@ func (e *Extension) adopt(decl abi.InitializeResult) error {
 }
 
 // hostLog is the log import: (level, ptr, len).
-func (e *Extension) hostLog(_ context.Context, m api.Module, level, ptr, n uint32) {
+func (e *Extension) hostLog(m api.Module, level, ptr, n uint32) {
 	b, ok := m.Memory().Read(ptr, min(n, maxLogLine))
 	if !ok {
 		return
@@ -538,7 +566,7 @@ func (e *Extension) hostLog(_ context.Context, m api.Module, level, ptr, n uint3
 // hostReadFile is the read_file import: (path_ptr, path_len, buf_ptr,
 // buf_cap) -> size or a negative abi.ReadError. Every call is checked
 // against the read grants; a denial is logged.
-func (e *Extension) hostReadFile(_ context.Context, m api.Module, pathPtr, pathLen, bufPtr, bufCap uint32) int64 {
+func (e *Extension) hostReadFile(m api.Module, pathPtr, pathLen, bufPtr, bufCap uint32) int64 {
 	name, ok := m.Memory().Read(pathPtr, min(pathLen, 4096))
 	if !ok {
 		return int64(abi.ReadFailed)

@@ -29,7 +29,7 @@ func TestHammerPool(t *testing.T) {
 	ext := load(t, h, testSpec("crash", wasmbuild.Build(t, "testdata/guests/crash")))
 	// Instances the calls start take their linear memory from the tracker.
 	mem := &countingAllocator{}
-	ctx := experimental.WithMemoryAllocator(testContext(t), mem)
+	ctx := WithMemoryAllocator(testContext(t), mem)
 
 	const goroutines, calls = 8, 25
 	var ok, crashed, refused, gaveUp atomic.Int64

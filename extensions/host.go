@@ -12,12 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
-	"github.com/tetratelabs/wazero/experimental"
-	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
 
 	"github.com/lsphost/lsphost/abi"
 )
@@ -57,12 +56,15 @@ type Host struct {
 	opts  Options
 	log   *slog.Logger
 	cache wazero.CompilationCache
+
+	mu      sync.Mutex
+	modules map[moduleKey]*sharedModule
 }
 
 // NewHost returns a Host. An unusable CacheDir is logged and replaced by an
 // in-memory cache: it costs start-up time, not correctness.
 func NewHost(opts Options) *Host {
-	h := &Host{opts: opts, log: opts.Logger}
+	h := &Host{opts: opts, log: opts.Logger, modules: map[moduleKey]*sharedModule{}}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -102,14 +104,16 @@ func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
 			return nil, fmt.Errorf("%s has sha256 %s but the configuration pins %s: refusing to load it (update the pin if the new file is trusted)", spec.Wasm, got, spec.SHA256)
 		}
 	}
-	rt := h.runtime(ctx, spec)
 	mounts, err := spec.Grants.mounts()
 	if err != nil {
-		rt.Close(ctx)
 		return nil, err
 	}
-	ext := &Extension{spec: spec, host: h, rt: rt, mounts: mounts, stamp: stamp}
-	if err := ext.setup(ctx, code); err != nil {
+	ext := &Extension{spec: spec, host: h, mounts: mounts, stamp: stamp}
+	if ext.module, err = h.module(ctx, spec, code); err != nil {
+		ext.Close(ctx)
+		return nil, err
+	}
+	if err := ext.setup(ctx); err != nil {
 		ext.Close(ctx)
 		return nil, err
 	}
@@ -117,31 +121,8 @@ func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
 	return ext, nil
 }
 
-// runtime is the wazero runtime an extension runs in.
-func (h *Host) runtime(ctx context.Context, spec Spec) wazero.Runtime {
-	pages := uint32((spec.Memory + 65535) / 65536)
-	// WithCloseOnContextDone is what lets a deadline stop a looping guest;
-	// without it one bad extension wedges the whole process (FINDINGS.md).
-	return wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
-		WithCloseOnContextDone(true).
-		WithMemoryLimitPages(pages).
-		WithCompilationCache(h.cache))
-}
-
-// setup compiles the module, checks its exports and starts the first
-// instance, which answers the initialize request.
-func (e *Extension) setup(ctx context.Context, code []byte) error {
-	err := e.linkImports(ctx)
-	if err != nil {
-		return err
-	}
-	e.compiled, err = e.rt.CompileModule(experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0)), code)
-	if err != nil {
-		return fmt.Errorf("compile %s: %w", e.spec.Wasm, err)
-	}
-	if err := checkExports(e.compiled); err != nil {
-		return fmt.Errorf("%s is not an lsphost extension: %w", e.spec.Wasm, err)
-	}
+// setup starts the first instance, which answers the initialize request.
+func (e *Extension) setup(ctx context.Context) error {
 	e.pool = newPool(min(runtime.GOMAXPROCS(0), maxInstances), e.instantiate)
 	inst, err := e.pool.acquire(ctx)
 	if err != nil {
@@ -149,19 +130,6 @@ func (e *Extension) setup(ctx context.Context, code []byte) error {
 	}
 	e.pool.release(inst, true)
 	return nil
-}
-
-// linkImports provides what an extension may import: WASI and the lsphost
-// module.
-func (e *Extension) linkImports(ctx context.Context) error {
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, e.rt); err != nil {
-		return err
-	}
-	_, err := e.rt.NewHostModuleBuilder(abi.ImportModule).
-		NewFunctionBuilder().WithFunc(e.hostLog).Export(abi.ImportLog).
-		NewFunctionBuilder().WithFunc(e.hostReadFile).Export(abi.ImportReadFile).
-		Instantiate(ctx)
-	return err
 }
 
 // exportSignatures are the ABI's exports and their wasm signatures.

@@ -167,10 +167,9 @@ func (v *verifier) checkModule(ctx context.Context) bool {
 		v.fail("read the module", err.Error(), `give the path of a .wasm file built for wasm32-wasi or wasip1 (ABI.md "Module")`)
 		return false
 	}
-	rt := v.host.runtime(ctx, v.spec)
+	rt := v.host.runtime(ctx, memoryPages(v.spec))
 	defer rt.Close(ctx)
-	probe := &Extension{spec: v.spec, host: v.host, rt: rt}
-	if err := probe.linkImports(ctx); err != nil {
+	if err := linkImports(ctx, rt); err != nil {
 		v.fail("compile", err.Error(), "")
 		return false
 	}

@@ -370,7 +370,7 @@ func runHostileCase(t *testing.T, tc hostileCase, todoWasm, evilWasm string) {
 		testLogger(t).Handler(),
 	))
 	memory := &memoryTracker{}
-	ctx := experimental.WithMemoryAllocator(context.Background(), memory)
+	ctx := extensions.WithMemoryAllocator(context.Background(), memory)
 	opts := Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: logger}
 	label := tc.name
 	c := startWith(t, func(in io.Reader, out io.Writer) (code int) {

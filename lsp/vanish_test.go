@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tetratelabs/wazero/experimental"
-
+	"github.com/lsphost/lsphost/extensions"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
@@ -47,7 +46,7 @@ func TestClientVanishes(t *testing.T) {
 			c.cond = sync.NewCond(&c.mu)
 			mem := &memoryTracker{}
 			label := "vanish " + tc.name
-			ctx := experimental.WithMemoryAllocator(context.Background(), mem)
+			ctx := extensions.WithMemoryAllocator(context.Background(), mem)
 			go pprof.Do(ctx, pprof.Labels(sessionLabel, label), func(ctx context.Context) {
 				code := Serve(ctx, inR, outW, testOptions(t))
 				outW.Close()

@@ -1,0 +1,73 @@
+package extensions
+
+import (
+	"syscall"
+
+	"github.com/tetratelabs/wazero/experimental"
+)
+
+// mappedMemories backs every instance's linear memory with its own mapping
+// outside the Go heap, reserved at the memory's maximum (the extension's
+// memory limit) and used as the guest grows into it. Compared with wazero's
+// default, a Go slice grown by copying:
+//
+//   - growing never copies, and never holds the old and the new copy at once;
+//   - guest memory does not count toward the Go heap, so the garbage
+//     collector's target (twice the live heap) is not inflated by it and the
+//     host's own garbage is collected as often as its own size warrants;
+//   - a closed instance's pages go back to the kernel at once, instead of
+//     when the Go scavenger gets to them.
+//
+// Pages the guest never touches cost no memory. wazero frees the memory only
+// when no call runs on the instance any more (a deadline that stops a guest
+// leaves it to the caller's goroutine), and lsphost reads an instance's
+// memory only during or right after its own call, so nothing touches a
+// mapping once it is unmapped.
+var mappedMemories experimental.MemoryAllocator = experimental.MemoryAllocatorFunc(allocateMapped)
+
+type mappedMemory struct {
+	buf []byte // the whole mapping; the guest sees a prefix of it
+}
+
+func allocateMapped(_, maxBytes uint64) experimental.LinearMemory {
+	if maxBytes == 0 || maxBytes > 1<<32 {
+		return &goMemory{}
+	}
+	size := int(maxBytes)
+	buf, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_PRIVATE|syscall.MAP_ANONYMOUS|syscall.MAP_NORESERVE)
+	if err != nil {
+		return &goMemory{} // no address space: a Go slice still works
+	}
+	return &mappedMemory{buf: buf}
+}
+
+func (m *mappedMemory) Reallocate(size uint64) []byte {
+	if size > uint64(len(m.buf)) {
+		return nil
+	}
+	return m.buf[:size]
+}
+
+func (m *mappedMemory) Free() {
+	buf := m.buf
+	m.buf = nil
+	if buf == nil {
+		return
+	}
+	_ = syscall.Munmap(buf)
+}
+
+// goMemory is wazero's default behaviour, for when mapping fails.
+type goMemory struct{ buf []byte }
+
+func (m *goMemory) Reallocate(size uint64) []byte {
+	if size <= uint64(cap(m.buf)) {
+		m.buf = m.buf[:size]
+		return m.buf
+	}
+	m.buf = append(m.buf, make([]byte, int(size)-len(m.buf))...)
+	return m.buf
+}
+
+func (m *goMemory) Free() { m.buf = nil }

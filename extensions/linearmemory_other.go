@@ -1,0 +1,8 @@
+//go:build !linux
+
+package extensions
+
+import "github.com/tetratelabs/wazero/experimental"
+
+// mappedMemories is nil: wazero keeps linear memory in Go slices.
+var mappedMemories experimental.MemoryAllocator

@@ -1,0 +1,178 @@
+package extensions
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"runtime"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+
+	"github.com/lsphost/lsphost/abi"
+)
+
+// sharedModule is a compiled module in its runtime, shared by every
+// extension that loads the same bytes with the same memory limit: the same
+// extension configured twice (two names, two settings, or one per workspace
+// folder) is decoded, validated and compiled once and holds one copy of
+// machine code. Each extension still has its own instances, grants, pool and
+// health; the lsphost imports find the extension of the instance calling
+// them through the call's context (callerOf).
+type sharedModule struct {
+	key      moduleKey
+	rt       wazero.Runtime
+	compiled wazero.CompiledModule
+	ready    chan struct{} // closed when compiled, or when that failed
+	err      *moduleError  // why it failed, for every extension that waited
+	refs     int           // extensions using it; guarded by Host.mu
+}
+
+// moduleKey identifies what a compiled module depends on: the bytes and the
+// runtime's memory limit (WithMemoryLimitPages is a runtime setting).
+type moduleKey struct {
+	sum   [sha256.Size]byte
+	pages uint32
+}
+
+// moduleError is why a module cannot be used, told with the path of the
+// extension that asked (another one may have compiled the same bytes).
+type moduleError struct {
+	notExtension bool // compiled, but without the ABI's exports
+	err          error
+}
+
+func (e *moduleError) describe(wasm string) error {
+	if e.notExtension {
+		return fmt.Errorf("%s is not an lsphost extension: %w", wasm, e.err)
+	}
+	return fmt.Errorf("compile %s: %w", wasm, e.err)
+}
+
+// module returns the compiled module for code and spec's memory limit,
+// compiling it unless another extension did; each successful call must be
+// matched by a release.
+func (h *Host) module(ctx context.Context, spec Spec, code []byte) (*sharedModule, error) {
+	key := moduleKey{sha256.Sum256(code), memoryPages(spec)}
+	h.mu.Lock()
+	m := h.modules[key]
+	if m == nil {
+		m = &sharedModule{key: key, ready: make(chan struct{})}
+		h.modules[key] = m
+	}
+	m.refs++
+	compile := m.refs == 1 && m.rt == nil && m.err == nil
+	h.mu.Unlock()
+	if compile {
+		m.rt, m.compiled, m.err = h.compile(ctx, key.pages, code)
+		if m.err != nil {
+			h.mu.Lock()
+			delete(h.modules, key) // a later load tries again
+			h.mu.Unlock()
+		}
+		close(m.ready)
+	}
+	select {
+	case <-m.ready:
+	case <-ctx.Done():
+		h.release(m)
+		return nil, ctx.Err()
+	}
+	if m.err != nil {
+		return nil, m.err.describe(spec.Wasm)
+	}
+	return m, nil
+}
+
+// release drops one extension's use of m, closing its runtime after the
+// last. The extension must have closed its instances.
+func (h *Host) release(m *sharedModule) {
+	h.mu.Lock()
+	m.refs--
+	last := m.refs == 0 && m.err == nil
+	if last && h.modules[m.key] == m {
+		delete(h.modules, m.key)
+	}
+	h.mu.Unlock()
+	if last {
+		<-m.ready
+		if m.rt != nil {
+			m.rt.Close(context.Background())
+		}
+	}
+}
+
+func memoryPages(spec Spec) uint32 { return uint32((spec.Memory + 65535) / 65536) }
+
+// compile makes a runtime with the lsphost imports and compiles code in it.
+func (h *Host) compile(ctx context.Context, pages uint32, code []byte) (wazero.Runtime, wazero.CompiledModule, *moduleError) {
+	rt := h.runtime(ctx, pages)
+	if err := linkImports(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, nil, &moduleError{err: err}
+	}
+	compiled, err := rt.CompileModule(experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0)), code)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, nil, &moduleError{err: err}
+	}
+	if err := checkExports(compiled); err != nil {
+		rt.Close(ctx)
+		return nil, nil, &moduleError{notExtension: true, err: err}
+	}
+	return rt, compiled, nil
+}
+
+// runtime is a wazero runtime with lsphost's settings.
+func (h *Host) runtime(ctx context.Context, pages uint32) wazero.Runtime {
+	// WithCloseOnContextDone is what lets a deadline stop a looping guest;
+	// without it one bad extension wedges the whole process (FINDINGS.md).
+	return wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().
+		WithCloseOnContextDone(true).
+		WithMemoryLimitPages(pages).
+		WithCompilationCache(h.cache))
+}
+
+// linkImports provides what an extension may import: WASI and the lsphost
+// module.
+func linkImports(ctx context.Context, rt wazero.Runtime) error {
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		return err
+	}
+	_, err := rt.NewHostModuleBuilder(abi.ImportModule).
+		NewFunctionBuilder().WithFunc(hostLog).Export(abi.ImportLog).
+		NewFunctionBuilder().WithFunc(hostReadFile).Export(abi.ImportReadFile).
+		Instantiate(ctx)
+	return err
+}
+
+// callerKey is the context key of the extension whose instance runs: every
+// call into an instance carries it (the instance's deadline, or
+// Extension.callerContext while it starts).
+type callerKey struct{}
+
+func (e *Extension) callerContext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, callerKey{}, e)
+}
+
+// callerOf returns the extension whose instance made an import call, or nil
+// (then the import does nothing and grants nothing).
+func callerOf(ctx context.Context) *Extension {
+	e, _ := ctx.Value(callerKey{}).(*Extension)
+	return e
+}
+
+func hostLog(ctx context.Context, m api.Module, level, ptr, n uint32) {
+	if e := callerOf(ctx); e != nil {
+		e.hostLog(m, level, ptr, n)
+	}
+}
+
+func hostReadFile(ctx context.Context, m api.Module, pathPtr, pathLen, bufPtr, bufCap uint32) int64 {
+	if e := callerOf(ctx); e != nil {
+		return e.hostReadFile(m, pathPtr, pathLen, bufPtr, bufCap)
+	}
+	return int64(abi.ReadNotGranted)
+}
