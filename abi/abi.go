@@ -136,6 +136,10 @@ type Document struct {
 	URI        string `json:"uri"`
 	LanguageID string `json:"languageId"`
 	Version    int32  `json:"version"`
+	// SameText is sent only to an extension that declared KeepsText: no
+	// text follows the JSON (text_len is 0), because the text is exactly
+	// the one this instance received with its last request that had one.
+	SameText bool `json:"sameText,omitempty"`
 }
 
 // Response is the JSON an extension returns from ExportCall: either Result or
@@ -168,6 +172,10 @@ type InitializeResult struct {
 	// CodeActionKinds are the kinds of code action the extension offers
 	// (FeatureCodeAction), e.g. "quickfix".
 	CodeActionKinds []string `json:"codeActionKinds,omitempty"`
+	// KeepsText declares that the extension keeps the text of its last
+	// request with a document, so that the host may send Document.SameText
+	// instead of the same text again.
+	KeepsText bool `json:"keepsText,omitempty"`
 }
 
 // Has reports whether the declaration lists feature.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -52,7 +53,9 @@ type GuestError struct{ Message string }
 func (e *GuestError) Error() string { return e.Message }
 
 // Text is a document's text as the host can copy it into guest memory
-// without building one contiguous string first.
+// without building one contiguous string first. A Text must not change once
+// handed to the host: a pointer the host saw before is taken to hold the
+// same bytes (see instance.call).
 type Text interface {
 	Len() int
 	CopyTo(dst []byte) int
@@ -442,6 +445,7 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 		inst.close()
 		return nil, err
 	}
+	inst.keepsText = decl.KeepsText
 	return inst, nil
 }
 
@@ -696,6 +700,11 @@ type instance struct {
 	flushes         []func()
 	stderr          *lineWriter // a Go guest says there why it died
 	untrack         func()      // forgets it in its extension's live set
+
+	// keepsText: the guest declared abi.InitializeResult.KeepsText, so a
+	// request on lastText, the text it received last, goes without it.
+	keepsText bool
+	lastText  Text
 }
 
 func (in *instance) close() {
@@ -712,19 +721,43 @@ func (in *instance) close() {
 // call writes the request and text into guest memory, runs it and decodes
 // the result into out. The steps are separate methods so that benchmarks can
 // time each one.
+//
+// A text the instance already has is not sent again to a guest that keeps
+// it (abi.Document.SameText): completions and hovers on a large document
+// cost the guest neither the copy nor the allocation of its text.
 func (in *instance) call(ctx context.Context, req *abi.Request, text Text, out any) error {
+	send := text
+	if in.keepsText && req.Document != nil && sameText(in.lastText, text) {
+		req.Document.SameText, send = true, nil
+		defer func() { req.Document.SameText = false }()
+	}
 	body, err := appendRequest(in.body[:0], req)
 	if err != nil {
 		return err
 	}
 	in.body = body
-	view, err := in.callRaw(ctx, in.body, text)
+	view, err := in.callRaw(ctx, in.body, send)
 	if err != nil {
 		return err
+	}
+	if req.Document != nil {
+		in.lastText = text
 	}
 	// Decoding straight from the view is safe: no guest code runs until it is
 	// done, so memory cannot grow under it, and decoding copies what it keeps.
 	return decodeResponse(view, req.Method, out)
+}
+
+// sameText reports whether a and b are the same text: the same pointer.
+// Text values handed to the host must not change (lsp/text's snapshots
+// never do), so the same pointer means the same bytes; other kinds of Text
+// are never taken to be the same.
+func sameText(a, b Text) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Kind() == reflect.Pointer && va.Type() == vb.Type() && va.Pointer() == vb.Pointer()
 }
 
 // callRaw writes the request JSON body and text into guest memory, runs

@@ -132,7 +132,7 @@ func TestTodoDiagnostics(t *testing.T) {
 	t.Parallel()
 	ext := load(t, newHost(t, Options{}), testSpec("todo", wasmbuild.Example(t, "todo")))
 
-	if got, want := ext.Declaration(), (abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{"diagnostics", "hover"}}); !reflect.DeepEqual(got, want) {
+	if got, want := ext.Declaration(), (abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{"diagnostics", "hover"}, KeepsText: true}); !reflect.DeepEqual(got, want) {
 		t.Errorf("Declaration() = %+v, want %+v", got, want)
 	}
 	if !ext.Has(abi.FeatureDiagnostics) || ext.Has(abi.FeatureCompletion) {

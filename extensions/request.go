@@ -38,6 +38,9 @@ func appendRequest(b []byte, req *abi.Request) ([]byte, error) {
 		b = appendJSONString(b, d.LanguageID)
 		b = append(b, `,"version":`...)
 		b = strconv.AppendInt(b, int64(d.Version), 10)
+		if d.SameText {
+			b = append(b, `,"sameText":true`...)
+		}
 		b = append(b, '}')
 	}
 	if req.Offset != 0 {
@@ -54,7 +57,7 @@ func appendRequest(b []byte, req *abi.Request) ([]byte, error) {
 // requestFieldsKnown reports whether abi.Request and abi.Document have
 // exactly the fields appendRequest writes.
 var requestFieldsKnown = fieldNames(reflect.TypeFor[abi.Request]()) == "Method ABIVersion Settings Root Document Offset TriggerCharacter Params" &&
-	fieldNames(reflect.TypeFor[abi.Document]()) == "URI LanguageID Version"
+	fieldNames(reflect.TypeFor[abi.Document]()) == "URI LanguageID Version SameText"
 
 func fieldNames(t reflect.Type) string {
 	s := ""

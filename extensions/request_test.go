@@ -29,6 +29,7 @@ func TestAppendRequest(t *testing.T) {
 		{Method: abi.MethodCompletion, Document: &abi.Document{URI: "file:///ü/<&>\"\\\n\u2028\xff.md", LanguageID: "", Version: -1}, Offset: 12, TriggerCharacter: "."},
 		{Method: "x"},
 		{Method: abi.MethodHover, Document: &abi.Document{URI: "file:///a", LanguageID: "go"}, Offset: 3},
+		{Method: abi.MethodCompletion, Document: &abi.Document{URI: "file:///a", LanguageID: "go", SameText: true}, Offset: 3},
 		{Method: abi.MethodCodeAction, Document: &abi.Document{URI: "file:///a"}, Params: json.RawMessage(`{"start":1,"end":2,"diagnostics":[]}`)},
 	} {
 		got, err := appendRequest([]byte("prefix"), &req)
@@ -48,7 +49,7 @@ func FuzzAppendRequest(f *testing.F) {
 	f.Add("diagnostics", "file:///w/a.go", "go", int32(3), 0, "")
 	f.Add("completion", "file:///<é>\u2028\x00\xff", "", int32(-1), 7, "\"")
 	f.Fuzz(func(t *testing.T, method, uri, lang string, version int32, offset int, trigger string) {
-		for _, doc := range []*abi.Document{nil, {URI: uri, LanguageID: lang, Version: version}} {
+		for _, doc := range []*abi.Document{nil, {URI: uri, LanguageID: lang, Version: version}, {URI: uri, Version: version, SameText: true}} {
 			req := abi.Request{Method: method, Document: doc, Offset: offset, TriggerCharacter: trigger, ABIVersion: offset % 3}
 			got, err := appendRequest(nil, &req)
 			want, _ := json.Marshal(req)

@@ -154,6 +154,7 @@ func (v *verifier) run(ctx context.Context) {
 	v.checkMoreFeatures(ctx, decl)
 	v.checkUnknownMethod(ctx)
 	v.checkRequestKeys(ctx, decl)
+	v.checkSameText(ctx, decl)
 	v.checkMemory(ctx, decl)
 	if v.inst != nil {
 		v.inst.close()
@@ -657,6 +658,49 @@ func (v *verifier) checkRequestKeys(ctx context.Context, decl abi.InitializeResu
 	if !equalJSONBytes(a, b) {
 		v.fail(name, fmt.Sprintf("answered %s, but %s with the keys in order", clip(b), clip(a)),
 			`only "method" comes first; parse the other keys in any order and skip those you do not know (ABI.md "Messages")`)
+		return
+	}
+	v.pass(name, "")
+}
+
+// checkSameText, for a guest that declares keepsText: a request with
+// sameText and no text must be answered as the same request with the text
+// it received last, also after a request without a document.
+func (v *verifier) checkSameText(ctx context.Context, decl abi.InitializeResult) {
+	const name = "keepsText: sameText answers as the text received last"
+	if !decl.KeepsText {
+		return
+	}
+	text := "x TODO y\nwords and words\n"
+	var method string
+	switch {
+	case slices.Contains(decl.Features, abi.FeatureDiagnostics):
+		method = abi.MethodDiagnostics
+	case slices.Contains(decl.Features, abi.FeatureCompletion):
+		method = abi.MethodCompletion
+	default:
+		return
+	}
+	request := func(sameText bool) []byte {
+		b, _ := json.Marshal(abi.Request{Method: method, Offset: 11,
+			Document: &abi.Document{URI: "file:///verify/same", LanguageID: "plaintext", Version: 5, SameText: sameText}})
+		return b
+	}
+	full, err := v.callBody(ctx, request(false), text)
+	if err == nil {
+		_, err = v.callBody(ctx, []byte(`{"method":"lsphost.verify.unknown"}`), nil)
+	}
+	var same []byte
+	if err == nil {
+		same, err = v.callBody(ctx, request(true), nil)
+	}
+	if err != nil {
+		v.callFailed(name, err)
+		return
+	}
+	if !equalJSONBytes(full, same) {
+		v.fail(name, fmt.Sprintf("answered %s, but %s with the text", clip(same), clip(full)),
+			`keep the text of the last request that had a document (not of requests without one) and use it when "sameText" is true; or do not declare keepsText (ABI.md "Unchanged text")`)
 		return
 	}
 	v.pass(name, "")

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"runtime/debug"
 	"slices"
+	"sync"
 
 	"github.com/lsphost/lsphost/abi"
 )
@@ -45,11 +46,17 @@ func handleInto(dst []byte, e *Extension, request []byte, text string) (response
 		return errorResponse(errNotRegistered)
 	}
 	var req abi.Request
-	if err := decodeRequest(request, &req); err != nil {
+	err := decodeRequest(request, &req)
+	if err != nil {
 		return errorResponse(fmt.Errorf("decode request: %w", err))
 	}
 	if req.Method != "" {
 		method = req.Method
+	}
+	if req.Document != nil {
+		if text, err = keptText(req.Document, text); err != nil {
+			return errorResponse(err)
+		}
 	}
 	result, err := e.dispatch(&req, text)
 	if err != nil {
@@ -63,6 +70,32 @@ func handleInto(dst []byte, e *Extension, request []byte, text string) (response
 		return errorResponse(fmt.Errorf("%s: response of %d bytes exceeds the host's limit of %d", method, len(response), maxResponse))
 	}
 	return response
+}
+
+// lastText is the text of the last request that had a document: the host
+// sends abi.Document.SameText instead of sending it again (the SDK declares
+// abi.InitializeResult.KeepsText). Handlers may keep Document.Text anyway,
+// so keeping it here costs nothing more than keeping it one request longer.
+// A guest runs one request at a time; the lock is for native tests.
+var lastText struct {
+	sync.Mutex
+	text string
+	set  bool
+}
+
+// keptText returns the text of a request on doc: text itself, which it
+// keeps, or the kept one if the host sent SameText.
+func keptText(doc *abi.Document, text string) (string, error) {
+	lastText.Lock()
+	defer lastText.Unlock()
+	if !doc.SameText {
+		lastText.text, lastText.set = text, true
+		return text, nil
+	}
+	if !lastText.set || text != "" {
+		return "", fmt.Errorf("document %s: sameText without a text received before, or with text", doc.URI)
+	}
+	return lastText.text, nil
 }
 
 // dispatch calls the handler for req.Method and returns its result value.
@@ -153,6 +186,7 @@ func (e *Extension) initialize(req *abi.Request) (any, error) {
 		Languages:         e.Languages,
 		Commands:          commands,
 		CodeActionKinds:   e.CodeActionKinds,
+		KeepsText:         true,
 	}, nil
 }
 

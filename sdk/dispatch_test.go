@@ -79,13 +79,13 @@ func TestInitializeDeclaration(t *testing.T) {
 		want abi.InitializeResult
 	}{
 		{"no handlers", Extension{Name: "none"},
-			abi.InitializeResult{Name: "none", Features: []string{}}},
+			abi.InitializeResult{Name: "none", Features: []string{}, KeepsText: true}},
 		{"diagnostics", Extension{Name: "todo", Version: "1.0.0", Diagnostics: diagnoseNothing},
-			abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{"diagnostics"}}},
+			abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{"diagnostics"}, KeepsText: true}},
 		{"completion", Extension{Completion: completeNothing, TriggerCharacters: []string{"."}, Languages: []string{"go"}},
-			abi.InitializeResult{Features: []string{"completion"}, TriggerCharacters: []string{"."}, Languages: []string{"go"}}},
+			abi.InitializeResult{Features: []string{"completion"}, TriggerCharacters: []string{"."}, Languages: []string{"go"}, KeepsText: true}},
 		{"both", Extension{Diagnostics: diagnoseNothing, Completion: completeNothing},
-			abi.InitializeResult{Features: []string{"diagnostics", "completion"}}},
+			abi.InitializeResult{Features: []string{"diagnostics", "completion"}, KeepsText: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,7 +100,7 @@ func TestInitializeDeclaration(t *testing.T) {
 
 func TestInitializeFeaturesNeverNull(t *testing.T) {
 	out := handle(&Extension{}, []byte(`{"method":"initialize"}`), "")
-	if want := `{"result":{"features":[]}}`; string(out) != want {
+	if want := `{"result":{"features":[],"keepsText":true}}`; string(out) != want {
 		t.Errorf("initialize = %s, want %s", out, want)
 	}
 }
@@ -397,5 +397,39 @@ func TestLongErrorMessageCut(t *testing.T) {
 	got := errorMessage(t, e, diagnosticsRequest, "")
 	if len(got) > maxErrorMessage+len("…") || !strings.HasSuffix(got, "…") || !strings.HasPrefix(got, "ééé") {
 		t.Errorf("error message of %d bytes (…%q), want it cut at %d bytes", len(got), got[len(got)-8:], maxErrorMessage)
+	}
+}
+
+// TestSameTextUsesTheKeptText: a request with sameText and no text gets the
+// text of the last request that had a document, whatever came in between.
+func TestSameTextUsesTheKeptText(t *testing.T) {
+	var seen []string
+	ext := &Extension{Hover: func(req *HoverRequest) (Hover, error) {
+		seen = append(seen, req.Document.Text)
+		return Hover{}, nil
+	}}
+	hover := func(sameText bool) string {
+		return fmt.Sprintf(`{"method":"hover","document":{"uri":"file:///a","languageId":"x","version":1,"sameText":%v}}`, sameText)
+	}
+	for _, step := range []struct {
+		request, text string
+	}{
+		{hover(false), "first text"},
+		{hover(true), ""},
+		{`{"method":"initialize"}`, ""}, // no document: the kept text stays
+		{hover(true), ""},
+		{hover(false), "second"},
+		{hover(true), ""},
+	} {
+		if out := handle(ext, []byte(step.request), step.text); strings.Contains(string(out), `"error"`) {
+			t.Fatalf("%s: %s", step.request, out)
+		}
+	}
+	if want := []string{"first text", "first text", "first text", "second", "second"}; !reflect.DeepEqual(seen, want) {
+		t.Errorf("handlers saw %q, want %q", seen, want)
+	}
+	// sameText with a text is a host error, not a text to pick.
+	if out := handle(ext, []byte(hover(true)), "other"); !strings.Contains(string(out), "sameText") {
+		t.Errorf("sameText with a text = %s, want an error", out)
 	}
 }

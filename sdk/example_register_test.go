@@ -54,7 +54,7 @@ func ExampleRegister() {
 
 	fmt.Printf("%s\n", sdk.Handle([]byte(`{"method":"rename"}`), nil))
 	// Output:
-	// {"result":{"name":"marker","version":"1.0.0","features":["diagnostics"]}}
+	// {"result":{"name":"marker","version":"1.0.0","features":["diagnostics"],"keepsText":true}}
 	// {"result":{"diagnostics":[{"start":24,"end":29,"severity":3,"message":"FIXME on line 3"}]}}
 	// {"error":{"message":"unknown method \"rename\""}}
 }

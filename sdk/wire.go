@@ -94,8 +94,11 @@ func (s *scanner) document(doc *abi.Document) bool {
 			var n int64
 			n, ok = s.int(32)
 			bit, doc.Version = 4, int32(n)
+		case "sameText":
+			bit = 8
+			doc.SameText, ok = s.bool()
 		default:
-			ok = !foldsTo(key, "uri", "languageId", "version") && s.skip(0)
+			ok = !foldsTo(key, "uri", "languageId", "version", "sameText") && s.skip(0)
 		}
 		ok = ok && seen&bit == 0
 		seen |= bit
@@ -324,6 +327,15 @@ func (s *scanner) skip(depth int) bool {
 		return s.literal("null")
 	}
 	return s.number()
+}
+
+// bool reads true or false.
+func (s *scanner) bool() (v, ok bool) {
+	s.ws()
+	if s.literal("true") {
+		return true, true
+	}
+	return false, s.literal("false")
 }
 
 func (s *scanner) literal(lit string) bool {

@@ -20,7 +20,7 @@ func TestWireTypesUnchanged(t *testing.T) {
 		want string
 	}{
 		{abi.Request{}, `Method string "json:\"method\""; ABIVersion int "json:\"abiVersion,omitempty\""; Settings json.RawMessage "json:\"settings,omitempty\""; Root string "json:\"root,omitempty\""; Document *abi.Document "json:\"document,omitempty\""; Offset int "json:\"offset,omitempty\""; TriggerCharacter string "json:\"triggerCharacter,omitempty\""; Params json.RawMessage "json:\"params,omitempty\""`},
-		{abi.Document{}, `URI string "json:\"uri\""; LanguageID string "json:\"languageId\""; Version int32 "json:\"version\""`},
+		{abi.Document{}, `URI string "json:\"uri\""; LanguageID string "json:\"languageId\""; Version int32 "json:\"version\""; SameText bool "json:\"sameText,omitempty\""`},
 		{abi.DiagnosticsResult{}, `Diagnostics []abi.Diagnostic "json:\"diagnostics\""`},
 		{abi.Diagnostic{}, `Start int "json:\"start\""; End int "json:\"end\""; Severity abi.Severity "json:\"severity,omitempty\""; Message string "json:\"message\""; Code string "json:\"code,omitempty\""; Data json.RawMessage "json:\"data,omitempty\""`},
 		{abi.CompletionResult{}, `IsIncomplete bool "json:\"isIncomplete,omitempty\""; Items []abi.CompletionItem "json:\"items\""`},
@@ -49,6 +49,7 @@ func hostRequests() [][]byte {
 		{Method: "diagnostics", Document: &abi.Document{URI: "untitled:Untitled-1", LanguageID: "plaintext", Version: -1}},
 		{Method: "completion", Document: &abi.Document{URI: "file:///ü.md", LanguageID: "markdown", Version: 2147483647}, Offset: 123456, TriggerCharacter: "."},
 		{Method: "completion", Document: &abi.Document{URI: "file:///a", LanguageID: "x"}},
+		{Method: "hover", Document: &abi.Document{URI: "file:///a", LanguageID: "x", Version: 3, SameText: true}, Offset: 9},
 		{Method: "codeAction", Document: &abi.Document{URI: "file:///a", LanguageID: "x"}, Params: json.RawMessage(`{"start":1,"end":2,"diagnostics":[{"start":1,"end":2,"message":"m","data":{"fix":"x"}}],"only":["quickfix"]}`)},
 	} {
 		b, err := json.Marshal(r)

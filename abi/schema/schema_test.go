@@ -23,7 +23,7 @@ var messages = []struct {
 	{"initialize.request.json", "#", abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: json.RawMessage(`{"keywords":["TODO","FIXME"]}`), Root: "file:///w"}},
 	{"diagnostics.request.json", "#", abi.Request{Method: abi.MethodDiagnostics, Document: &abi.Document{URI: "file:///w/a.go", LanguageID: "go", Version: 4}}},
 	{"completion.request.json", "#", abi.Request{Method: abi.MethodCompletion, Document: &abi.Document{URI: "file:///w/a.md", LanguageID: "markdown", Version: 9}, Offset: 57, TriggerCharacter: "."}},
-	{"initialize.response.json", "#/$defs/result", abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{abi.FeatureDiagnostics, abi.FeatureCompletion}, TriggerCharacters: []string{"."}, Languages: []string{"go"}}},
+	{"initialize.response.json", "#/$defs/result", abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{abi.FeatureDiagnostics, abi.FeatureCompletion}, TriggerCharacters: []string{"."}, Languages: []string{"go"}, KeepsText: true}},
 	{"diagnostics.response.json", "#/$defs/result", abi.DiagnosticsResult{Diagnostics: []abi.Diagnostic{{Start: 12, End: 16, Severity: abi.SeverityInformation, Message: "TODO: tests", Code: "T1"}, {Start: 0, End: 0, Message: "no severity"}}}},
 	{"completion.response.json", "#/$defs/result", abi.CompletionResult{IsIncomplete: true, Items: []abi.CompletionItem{
 		{Label: "fmt", Kind: 9, Detail: "package", Documentation: "*doc*", InsertText: "fmt", InsertTextFormat: abi.Snippet, FilterText: "fmt", SortText: "a", Edit: &abi.TextEdit{Start: 54, End: 57, NewText: "fmt"}},
@@ -33,6 +33,7 @@ var messages = []struct {
 	{"completionResolve.request.json", "#", abi.Request{Method: abi.MethodCompletionResolve, Params: raw(abi.CompletionResolveParams{Item: abi.CompletionItem{Label: "fmt", Data: json.RawMessage(`{"n":1}`)}})}},
 	{"completionResolve.response.json", "#/$defs/result", abi.CompletionItem{Label: "fmt", Kind: 9, Detail: "package", Documentation: "*doc*", InsertText: "fmt", InsertTextFormat: abi.PlainText, FilterText: "f", SortText: "a", Edit: &abi.TextEdit{Start: 1, End: 2, NewText: "x"}, Data: json.RawMessage(`{"n":1}`)}},
 	{"hover.request.json", "#", abi.Request{Method: abi.MethodHover, Document: doc, Offset: 12}},
+	{"hover.request.json", "#", abi.Request{Method: abi.MethodHover, Document: &abi.Document{URI: "file:///w/a.md", LanguageID: "markdown", Version: 9, SameText: true}, Offset: 12}},
 	{"hover.response.json", "#/$defs/result", abi.HoverResult{Contents: "**TODO**", Start: 10, End: 14}},
 	{"codeAction.request.json", "#", abi.Request{Method: abi.MethodCodeAction, Document: doc, Params: raw(abi.CodeActionParams{Start: 20, End: 23, Diagnostics: []abi.Diagnostic{{Start: 20, End: 23, Message: "bad", Data: json.RawMessage(`{"fix":"good"}`)}}, Only: []string{"quickfix"}})}},
 	{"codeAction.response.json", "#/$defs/result", abi.CodeActionResult{Actions: []abi.CodeAction{action}}},

@@ -155,7 +155,7 @@ func TestThroughHost(t *testing.T) {
 	t.Cleanup(func() { keywords = saved })
 
 	out := sdk.Handle([]byte(`{"method":"initialize","abiVersion":1,"settings":{"keywords":["TODO","FIXME"]}}`), nil)
-	if want := `{"result":{"name":"todo","version":"1.0.0","features":["diagnostics","hover"]}}`; string(out) != want {
+	if want := `{"result":{"name":"todo","version":"1.0.0","features":["diagnostics","hover"],"keepsText":true}}`; string(out) != want {
 		t.Errorf("initialize = %s, want %s", out, want)
 	}
 

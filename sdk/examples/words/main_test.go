@@ -145,7 +145,7 @@ func TestThroughHost(t *testing.T) {
 	t.Cleanup(func() { cfg = saved })
 
 	out := sdk.Handle([]byte(`{"method":"initialize","abiVersion":1,"settings":{"minLength":4}}`), nil)
-	if want := `{"result":{"name":"words","version":"1.0.0","features":["completion","completionResolve","hover"]}}`; string(out) != want {
+	if want := `{"result":{"name":"words","version":"1.0.0","features":["completion","completionResolve","hover"],"keepsText":true}}`; string(out) != want {
 		t.Errorf("initialize = %s, want %s", out, want)
 	}
 
