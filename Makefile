@@ -97,7 +97,7 @@ fuzz:
 
 ## soak: the soak test (internal/soak) for DURATION (default 10m), without the race detector, with its report
 soak:
-	$(GO) test -count=1 -v -timeout 0 -run '^TestSoak$$' ./internal/soak -soak.duration=$(DURATION) -soak.reload=true
+	$(GO) test -count=1 -v -timeout 0 -run '^TestSoak$$' ./internal/soak -soak.duration=$(DURATION)
 
 clean:
 	rm -rf bin .cache

@@ -72,22 +72,22 @@ func TestHammerPool(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if max := mem.maxLive.Load(); max > int64(cap(ext.pool.slots)) {
-		t.Errorf("%d instances were alive at once, the pool allows %d", max, cap(ext.pool.slots))
+	if max := mem.maxLive.Load(); max > int64(ext.pool.size) {
+		t.Errorf("%d instances were alive at once, the pool allows %d", max, ext.pool.size)
 	}
 	// Calls abandoned by their caller finish on their own; then every
 	// instance is back in the pool or closed.
 	deadline := time.Now().Add(30 * time.Second)
-	for len(ext.pool.slots) != len(ext.pool.idle) && time.Now().Before(deadline) {
+	for live, idle := ext.pool.counts(); live != idle && time.Now().Before(deadline); live, idle = ext.pool.counts() {
 		time.Sleep(time.Millisecond)
 	}
-	if live, idle := len(ext.pool.slots), len(ext.pool.idle); live != idle {
+	if live, idle := ext.pool.counts(); live != idle {
 		t.Errorf("after the calls: %d live instances, %d idle; want all idle", live, idle)
 	}
 	// The instances the tracker backs are the live ones, minus the first,
 	// started by Load without the tracker.
-	if live := mem.live.Load(); live > int64(len(ext.pool.slots)) {
-		t.Errorf("%d linear memories live, %d instances in the pool: killed instances were not closed", live, len(ext.pool.slots))
+	if live, _ := ext.pool.counts(); mem.live.Load() > int64(live) {
+		t.Errorf("%d linear memories live, %d instances in the pool: killed instances were not closed", mem.live.Load(), live)
 	}
 	ext.Close(context.Background())
 	if live := mem.live.Load(); live != 0 {
@@ -133,5 +133,30 @@ func (m *countedMemory) Reallocate(size uint64) []byte {
 func (m *countedMemory) Free() {
 	if m.freed.CompareAndSwap(false, true) {
 		m.a.live.Add(-1)
+	}
+}
+
+// TestPoolHandsOutTheInstanceReleasedLast: a run of calls goes to one
+// instance, whose caches are warm, not in turn to every instance.
+func TestPoolHandsOutTheInstanceReleasedLast(t *testing.T) {
+	started := 0
+	p := newPool(3, func(context.Context) (*instance, error) {
+		started++
+		return &instance{}, nil
+	})
+	ctx := testContext(t)
+	a, _ := p.acquire(ctx)
+	b, _ := p.acquire(ctx)
+	p.release(a, true)
+	p.release(b, true)
+	for i := range 5 {
+		in, err := p.acquire(ctx)
+		if err != nil || in != b {
+			t.Fatalf("acquire %d = %p, %v; want the instance released last (%p)", i, in, err, b)
+		}
+		p.release(in, true)
+	}
+	if live, idle := p.counts(); started != 2 || live != 2 || idle != 2 {
+		t.Errorf("started %d, live %d, idle %d; want 2 of each", started, live, idle)
 	}
 }

@@ -590,9 +590,8 @@ func TestCallerCancellationIsNotAFailure(t *testing.T) {
 	ext := load(t, h, testSpec("todo", wasmbuild.Example(t, "todo")))
 
 	// Make every instance busy, as running calls would.
-	busy := <-ext.pool.idle
-	for len(ext.pool.slots) < cap(ext.pool.slots) {
-		ext.pool.slots <- struct{}{}
+	for range ext.pool.size {
+		<-ext.pool.tokens
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -611,7 +610,9 @@ func TestCallerCancellationIsNotAFailure(t *testing.T) {
 	}
 	mu.Unlock()
 
-	ext.pool.idle <- busy
+	for range ext.pool.size {
+		ext.pool.tokens <- struct{}{}
+	}
 	if got, err := ext.Diagnostics(testContext(t), doc("TODO")); err != nil || len(got) != 1 {
 		t.Errorf("Diagnostics once an instance is free = %+v, %v; want one diagnostic", got, err)
 	}
@@ -794,7 +795,7 @@ func TestConcurrentDiagnostics(t *testing.T) {
 	}
 	wg.Wait()
 	// Every instance started went back to the pool.
-	if live, idle := len(ext.pool.slots), len(ext.pool.idle); live != idle || live < 1 {
+	if live, idle := ext.pool.counts(); live != idle || live < 1 {
 		t.Errorf("after the calls: %d live instances, %d idle; want all idle", live, idle)
 	}
 }
