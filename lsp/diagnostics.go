@@ -31,7 +31,7 @@ type publishParams struct {
 // run. An edit after a pause is diagnosed at once. See RATIONALE.md ("Why
 // coalesce diagnostics instead of debouncing?").
 const (
-	burstGap     = 10 * time.Millisecond
+	burstGap     = 7 * time.Millisecond
 	maxBurstWait = 200 * time.Millisecond
 )
 
