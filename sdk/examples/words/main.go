@@ -78,27 +78,25 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 		typed = text[start:end]
 	}
 	idx := indexOf(req.Document)
-	var labels []string
-	var counts []int
-	idx.withPrefix(prefix, cfg.IgnoreCase, func(w *indexedWord) {
-		n := w.count
-		if w.word == typed {
-			n--
-		}
-		if n > 0 && w.runes >= cfg.MinLength {
-			labels, counts = append(labels, w.word), append(counts, n)
-		}
-	})
-
 	var list sdk.CompletionList
-	if len(labels) > cfg.MaxItems {
-		labels, list.IsIncomplete = labels[:cfg.MaxItems], true
-	}
-	list.Items = make([]sdk.CompletionItem, len(labels))
-	for i, l := range labels {
+	idx.withPrefix(prefix, cfg.IgnoreCase, func(w *indexedWord) {
+		if w.runes < cfg.MinLength {
+			return
+		}
 		// Data is the count: resolve has no document to count in.
-		list.Items[i] = sdk.CompletionItem{Label: l, Kind: sdk.KindText, Data: strconv.AppendInt(nil, int64(counts[i]), 10)}
-	}
+		data := w.data
+		if w.word == typed {
+			if w.count == 1 {
+				return
+			}
+			data = strconv.AppendInt(nil, int64(w.count-1), 10)
+		}
+		if len(list.Items) == cfg.MaxItems {
+			list.IsIncomplete = true
+			return
+		}
+		list.Items = append(list.Items, sdk.CompletionItem{Label: w.word, Kind: sdk.KindText, Data: data})
+	})
 	return list, nil
 }
 
