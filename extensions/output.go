@@ -17,8 +17,15 @@ import (
 // decodeResponse decodes a response envelope; its result goes into out.
 // encoding/json replaces invalid UTF-8 in strings with U+FFFD.
 func decodeResponse(data []byte, method string, out any) error {
-	if d, ok := out.(*abi.DiagnosticsResult); ok && decodeDiagnosticsFast(data, d) {
-		return nil
+	switch r := out.(type) {
+	case *abi.DiagnosticsResult:
+		if decodeDiagnosticsFast(data, r) {
+			return nil
+		}
+	case *abi.CompletionResult:
+		if decodeCompletionFast(data, r) {
+			return nil
+		}
 	}
 	var resp struct {
 		Result json.RawMessage `json:"result"`

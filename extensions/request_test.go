@@ -85,6 +85,44 @@ func FuzzDecodeDiagnosticsFast(f *testing.F) {
 	})
 }
 
+// FuzzDecodeCompletionFast: what the fast path accepts decodes exactly as
+// encoding/json decodes it.
+func FuzzDecodeCompletionFast(f *testing.F) {
+	f.Add([]byte(`{"result":{"isIncomplete":true,"items":[{"label":"fmt","kind":9,"detail":"package","documentation":"*d*","insertText":"fmt","insertTextFormat":2,"filterText":"f","sortText":"a","edit":{"start":1,"end":2,"newText":"x"},"data":12}]}}`))
+	f.Add([]byte(` { "result" : { "items" : [ { } , {"label":"é","data":-0,"edit":{}} ] , "isIncomplete" : false } } `))
+	f.Add([]byte(`{"result":{"items":[{"label":"a","data":{"n":1}}]}}`))
+	f.Add([]byte(`{"result":{"items":[{"Label":"a","label":"b"}]}}`))
+	f.Add([]byte(`{"result":{"items":null}}`))
+	f.Add([]byte(`{"result":{"items":[{"label":"a","data":01}]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fast abi.CompletionResult
+		if !decodeCompletionFast(data, &fast) {
+			return
+		}
+		var resp struct {
+			Result abi.CompletionResult `json:"result"`
+		}
+		if err := json.Unmarshal(data, &resp); err != nil {
+			t.Fatalf("fast path accepted %s, encoding/json fails: %v", data, err)
+		}
+		if !reflect.DeepEqual(fast, resp.Result) {
+			t.Fatalf("decodeCompletionFast(%s) = %+v, encoding/json %+v", data, fast, resp.Result)
+		}
+	})
+}
+
+func TestDecodeCompletionFastTakesGuestOutput(t *testing.T) {
+	for _, data := range []string{
+		`{"result":{"items":[]}}`,
+		`{"result":{"isIncomplete":true,"items":[{"label":"apple","kind":1,"data":3},{"label":"naïve","kind":1,"edit":{"start":0,"end":2,"newText":"naïve"}}]}}`,
+	} {
+		var r abi.CompletionResult
+		if !decodeCompletionFast([]byte(data), &r) {
+			t.Errorf("decodeCompletionFast(%s) fell back to encoding/json", data)
+		}
+	}
+}
+
 func TestDecodeDiagnosticsFastTakesGuestOutput(t *testing.T) {
 	for _, data := range []string{
 		`{"result":{"diagnostics":[]}}`,
