@@ -396,6 +396,10 @@ func (c *client) didOpen(d document) error {
 	})
 }
 
+func (c *client) didClose(d document) error {
+	return c.notifyServer("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": d.uri}})
+}
+
 // didChange sends e as an incremental change, or the whole text to a
 // full-sync server.
 func (c *client) didChange(uri string, version int, e edit) error {

@@ -33,7 +33,7 @@ func TestExpectedTODOs(t *testing.T) {
 func TestStormFinalTextIsUnique(t *testing.T) {
 	for seed := range uint64(20) {
 		r := rand.New(rand.NewPCG(seed, 1))
-		text := genText(r, 50)
+		text := genText(r, 50, 40)
 		edits := genStorm(r, text, 50)
 		if len(edits) != 50 {
 			t.Fatalf("seed %d: %d edits, want 50", seed, len(edits))
@@ -95,7 +95,7 @@ func TestAgainstLsphost(t *testing.T) {
 	o, err := parseFlags([]string{"-runs", "1", "-cold-runs", "0", "-warmup", "0", "-wasm", wasm,
 		"-cache-dir", filepath.Join(wasmbuild.CacheDir(), "lspbench"), "-timeout", "30s",
 		"-small-lines", "40", "-docs", "3", "-docs-lines", "40", "-large-lines", "500", "-completions", "5",
-		"-server", "lsphost=" + bin + " serve"})
+		"-scale-lines", "100,1000", "-server", "lsphost=" + bin + " serve"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestAgainstLsphost(t *testing.T) {
 	if s.failed != nil {
 		t.Fatalf("run failed: %v\nlog:\n%s", s.failed, log.String())
 	}
-	for _, name := range []string{mStartup, mFirstDiag, mStorm, mStormPublishes, mStormChanged, mMany, mLarge, mCompletion, mRSS} {
+	for _, name := range []string{mStartup, mFirstDiag, mStorm, mStormPublishes, mStormChanged, mMany, mLarge, mCompletion, mRSS, scaleMetric(100), scaleMetric(1000)} {
 		if m := s.metrics[name]; m == nil || len(m.Samples) == 0 {
 			t.Errorf("no %q measured", name)
 		}
@@ -141,7 +141,7 @@ func TestAgainstLsphost(t *testing.T) {
 // error naming the step, within the step's timeout.
 func TestSilentServerFails(t *testing.T) {
 	o, err := parseFlags([]string{"-runs", "1", "-cold-runs", "0", "-warmup", "0", "-timeout", "300ms",
-		"-wasm", t.TempDir(), "-small-lines", "10", "-docs", "0", "-large-lines", "10", "--", "sleep", "30"})
+		"-wasm", t.TempDir(), "-small-lines", "10", "-docs", "0", "-large-lines", "10", "-scale-lines", "", "--", "sleep", "30"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -96,8 +97,16 @@ func parseFlags(args []string) (*options, error) {
 	fs.IntVar(&o.sizes.manyLines, "docs-lines", 200, "lines of each of those documents")
 	fs.IntVar(&o.sizes.largeLines, "large-lines", 10000, "lines of the large file")
 	fs.IntVar(&o.cfg.completions, "completions", 200, "completion requests on the large file per run")
+	scale := fs.String("scale-lines", "1000,10000,100000", "line counts of the scaling documents, each opened alone in a fresh server per run (open → diagnostics by size; empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
+	}
+	for _, f := range strings.FieldsFunc(*scale, func(r rune) bool { return r == ',' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-scale-lines %q: want positive line counts separated by commas", *scale)
+		}
+		o.sizes.scaleLines = append(o.sizes.scaleLines, n)
 	}
 	if rest := fs.Args(); len(rest) > 0 {
 		o.servers = append(o.servers, filepath.Base(rest[0])+"="+strings.Join(rest, " "))
@@ -163,6 +172,7 @@ func (o *options) settings() map[string]any {
 		"smallLines": o.sizes.smallLines, "docs": o.sizes.manyDocs, "docsLines": o.sizes.manyLines,
 		"largeLines": o.sizes.largeLines, "stormEdits": o.sizes.stormEdits, "stormGap": o.cfg.stormGap.String(),
 		"completions": o.cfg.completions, "efmDebounce": o.efmDebounce.String(), "settle": o.cfg.settle.String(),
+		"scaleLines": o.sizes.scaleLines,
 	}
 }
 
@@ -250,6 +260,8 @@ func bench(o *options, log io.Writer) ([]*server, *server, error) {
 			fmt.Fprintf(log, "lspbench: %s: run %d/%d\n", s.name, i+1, o.runs)
 			if err := fullRun(s, ws, o.cfg, warm(s), rand.New(rand.NewPCG(o.cfg.seed, uint64(i+1)))); err != nil {
 				fail(s, fmt.Sprintf("run %d", i+1), err)
+			} else if err := scaleRun(s, ws, o.cfg, warm(s)); err != nil {
+				fail(s, fmt.Sprintf("run %d, scaling", i+1), err)
 			}
 		}
 	}

@@ -54,6 +54,23 @@ func sortSpans(s []span) {
 var metricOrder = []string{mStartup, mFirstDiag, mSpawnDiag, mStorm, mStormPublishes, mStormChanged, mStormWrongAfter,
 	mMany, mLarge, mLargeFirstComp, mCompletion, mCompletionItems, mCompletionWrong, mRSSMany, mRSS, mRSSTree, mColdStartup, mColdSpawnDiag}
 
+// scaleMetrics are the scaling metrics s has, by document size.
+func scaleMetrics(s *server) []string {
+	var lines []int
+	for name := range s.metrics {
+		var n int
+		if _, err := fmt.Sscanf(name, "scaling: %d-line", &n); err == nil {
+			lines = append(lines, n)
+		}
+	}
+	slices.Sort(lines)
+	var out []string
+	for _, n := range lines {
+		out = append(out, scaleMetric(n))
+	}
+	return out
+}
+
 // ratio compares a server with the baseline on one statistic, with the
 // issue's target where it sets one.
 type ratio struct {
@@ -123,6 +140,13 @@ func ratios(s, base *server) []ratio {
 		}
 		out = append(out, r)
 	}
+	for _, name := range scaleMetrics(s) {
+		if m, b := s.metrics[name], base.metrics[name]; m != nil && b != nil {
+			r := ratio{Metric: name, Stat: "p50", Value: stat(m, "p50"), Baseline: stat(b, "p50")}
+			r.Ratio = r.Value / r.Baseline
+			out = append(out, r)
+		}
+	}
 	return out
 }
 
@@ -180,7 +204,7 @@ func buildReport(servers []*server, base *server, settings map[string]any, start
 		if s.failed != nil {
 			sr.Error = s.failed.Error()
 		}
-		for _, name := range metricOrder {
+		for _, name := range append(metricOrder, scaleMetrics(s)...) {
 			if m := s.metrics[name]; m != nil {
 				m.summarize()
 				sr.Metrics = append(sr.Metrics, m)

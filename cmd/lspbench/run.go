@@ -290,6 +290,58 @@ func (s *session) steps(srv *server, startup time.Duration, r *rand.Rand) error 
 	return nil
 }
 
+// scaleMetric names the open → diagnostics time of the scaling document of
+// lines lines.
+func scaleMetric(lines int) string {
+	return fmt.Sprintf("scaling: %d-line file: open → diagnostics", lines)
+}
+
+// scaleRun opens each scaling document alone, in order, in a fresh server
+// once the first one is diagnosed (so the extensions are loaded), and
+// closes it after its diagnostics: open → diagnostics by document size.
+func scaleRun(srv *server, ws *workspace, cfg benchConfig, cacheHome string) error {
+	if len(ws.scale) == 0 {
+		return nil
+	}
+	s, _, err := start(srv, ws, cfg, cacheHome)
+	if err != nil {
+		return err
+	}
+	// A first document makes sure the extensions are loaded.
+	from := s.mark()
+	if err := s.didOpen(ws.small); err != nil {
+		s.abort()
+		return s.wrap("didOpen", err)
+	}
+	if _, err := s.diagnosed(mFirstDiag, from, ws.small.uri, expectedTODOs(ws.small.text)); err != nil {
+		s.abort()
+		return err
+	}
+	for _, d := range ws.scale {
+		from := s.mark()
+		t0 := time.Now()
+		if err := s.didOpen(d); err != nil {
+			s.abort()
+			return s.wrap("didOpen", err)
+		}
+		at, err := s.diagnosed(scaleMetric(strings.Count(d.text, "\n")), from, d.uri, expectedTODOs(d.text))
+		if err != nil {
+			s.abort()
+			return err
+		}
+		srv.add(scaleMetric(strings.Count(d.text, "\n")), "ms", ms(at.Sub(t0)))
+		if err := s.didClose(d); err != nil {
+			s.abort()
+			return s.wrap("didClose", err)
+		}
+	}
+	s.sampler.end()
+	if err := s.stop(cfg.timeout); err != nil {
+		return s.wrap("shutdown", err)
+	}
+	return nil
+}
+
 // coldRun measures startup and first diagnostics with an empty cache.
 func coldRun(srv *server, ws *workspace, cfg benchConfig, cacheHome string) error {
 	s, startup, err := start(srv, ws, cfg, cacheHome)

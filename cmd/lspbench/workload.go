@@ -86,9 +86,9 @@ var (
 	idents = []string{"count", "items", "total", "alpha", "beta", "price", "limit", "queue", "state", "delta"}
 )
 
-// genLine generates one line of prose or code; one line in forty carries a
-// TODO marker, one in forty two, and one in forty near misses.
-func genLine(r *rand.Rand, n int) string {
+// genLine generates one line of prose or code; one line in every carries a
+// TODO marker, one in every two, and one in every near misses.
+func genLine(r *rand.Rand, n, every int) string {
 	var b strings.Builder
 	switch r.IntN(3) {
 	case 0: // code
@@ -104,7 +104,7 @@ func genLine(r *rand.Rand, n int) string {
 	default: // a comment
 		fmt.Fprintf(&b, "// %s %s %s", words[r.IntN(len(words))], idents[r.IntN(len(idents))], words[r.IntN(len(words))])
 	}
-	switch r.IntN(40) { // ~0.075 markers a line: 750 in 10k lines, under todo's cap of 1000
+	switch r.IntN(every) { // every 40: ~0.075 markers a line, 750 in 10k lines, under todo's cap of 1000
 	case 0:
 		fmt.Fprintf(&b, " // TODO: %s the %s", words[r.IntN(len(words))], idents[r.IntN(len(idents))])
 	case 2:
@@ -115,11 +115,12 @@ func genLine(r *rand.Rand, n int) string {
 	return b.String()
 }
 
-// genText generates a document of lines lines.
-func genText(r *rand.Rand, lines int) string {
+// genText generates a document of lines lines, with markers as genLine
+// places them for every.
+func genText(r *rand.Rand, lines, every int) string {
 	var b strings.Builder
 	for i := range lines {
-		b.WriteString(genLine(r, i))
+		b.WriteString(genLine(r, i, every))
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -137,11 +138,13 @@ type workspace struct {
 	many  []document // opened at once
 	large document   // the 10k-line file
 	storm []edit     // the edit storm on small
+	scale []document // opened one by one in a fresh server: open → diagnostics by size
 }
 
 // workloadSizes sets the size of the generated workload.
 type workloadSizes struct {
 	smallLines, manyDocs, manyLines, largeLines, stormEdits int
+	scaleLines                                              []int
 }
 
 // edit inserts Text at At in the text before it; After is the full text
@@ -156,29 +159,39 @@ type edit struct {
 func writeWorkspace(dir string, seed uint64, sz workloadSizes) (*workspace, error) {
 	r := rand.New(rand.NewPCG(seed, seed^0x6c737062656e6368))
 	ws := &workspace{dir: dir}
-	mk := func(name string, lines int) (document, error) {
+	mk := func(name string, lines, every int) (document, error) {
 		path := filepath.Join(dir, "src", name)
-		d := document{path: path, uri: fileURI(path), text: genText(r, lines)}
+		d := document{path: path, uri: fileURI(path), text: genText(r, lines, every)}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return d, err
 		}
 		return d, os.WriteFile(path, []byte(d.text), 0o644)
 	}
 	var err error
-	if ws.small, err = mk("small.txt", sz.smallLines); err != nil {
+	if ws.small, err = mk("small.txt", sz.smallLines, 40); err != nil {
 		return nil, err
 	}
 	for i := range sz.manyDocs {
-		d, err := mk(fmt.Sprintf("many%02d.txt", i), sz.manyLines)
+		d, err := mk(fmt.Sprintf("many%02d.txt", i), sz.manyLines, 40)
 		if err != nil {
 			return nil, err
 		}
 		ws.many = append(ws.many, d)
 	}
-	if ws.large, err = mk("large.txt", sz.largeLines); err != nil {
+	if ws.large, err = mk("large.txt", sz.largeLines, 40); err != nil {
 		return nil, err
 	}
 	ws.storm = genStorm(r, ws.small.text, sz.stormEdits)
+	// The scaling documents hold about 100 markers whatever their size
+	// (3 markers per every lines), so that the time measures the size, and
+	// the todo extension's cap of 1000 is never reached.
+	for _, lines := range sz.scaleLines {
+		d, err := mk(fmt.Sprintf("scale-%d.txt", lines), lines, max(40, lines*3/100))
+		if err != nil {
+			return nil, err
+		}
+		ws.scale = append(ws.scale, d)
+	}
 	return ws, nil
 }
 
