@@ -131,45 +131,46 @@ func (s *jsonScanner) int() (int, bool) {
 }
 
 func (s *jsonScanner) diagnostic(d *abi.Diagnostic) bool {
+	return s.members(func(key []byte) (bit uint16, ok bool) {
+		switch string(key) {
+		case "start":
+			d.Start, ok = s.int()
+			return 1, ok
+		case "end":
+			d.End, ok = s.int()
+			return 2, ok
+		case "severity":
+			var n int
+			n, ok = s.int()
+			d.Severity = abi.Severity(n)
+			return 4, ok
+		case "message":
+			return 8, s.stringInto(&d.Message)
+		case "code":
+			return 16, s.stringInto(&d.Code)
+		}
+		return 0, false
+	})
+}
+
+// members reads an object whose keys member knows. member reads the value
+// of key and returns a bit of its own for the key; an unknown key (bit 0),
+// a value it could not read or a repeated key fails the object.
+func (s *jsonScanner) members(member func(key []byte) (bit uint16, ok bool)) bool {
 	if !s.next('{') {
 		return false
 	}
 	if s.next('}') {
 		return true
 	}
-	var seen uint8
+	var seen uint16
 	for {
 		key, ok := s.plainString()
 		if !ok || !s.next(':') {
 			return false
 		}
-		var bit uint8
-		switch string(key) {
-		case "start":
-			bit = 1
-			d.Start, ok = s.int()
-		case "end":
-			bit = 2
-			d.End, ok = s.int()
-		case "severity":
-			var n int
-			bit = 4
-			n, ok = s.int()
-			d.Severity = abi.Severity(n)
-		case "message":
-			bit = 8
-			var v []byte
-			v, ok = s.plainString()
-			d.Message = string(v)
-		case "code":
-			bit = 16
-			var v []byte
-			v, ok = s.plainString()
-			d.Code = string(v)
-		default:
-			return false
-		}
-		if !ok || seen&bit != 0 {
+		bit, ok := member(key)
+		if !ok || bit == 0 || seen&bit != 0 {
 			return false
 		}
 		seen |= bit
@@ -179,49 +180,10 @@ func (s *jsonScanner) diagnostic(d *abi.Diagnostic) bool {
 	}
 }
 
-// decodeCompletionFast is decodeDiagnosticsFast for completion responses:
-// {"result":{"isIncomplete":BOOL,"items":[...]}} with the known keys of an
-// item, strings without escapes, integers, integer data and an edit. It
-// reports false for anything else, which goes to encoding/json
-// (FuzzDecodeCompletionFast holds it to encoding/json's results). A
-// completion on a large document can carry hundreds of items, on every
-// keystroke: encoding/json took ~2 µs per item.
-func decodeCompletionFast(data []byte, out *abi.CompletionResult) bool {
-	s := jsonScanner{data: data}
-	if !s.next('{') || !s.key("result") || !s.next('{') {
-		return false
-	}
-	var res abi.CompletionResult
-	var seen uint8
-	for {
-		key, ok := s.plainString()
-		if !ok || !s.next(':') {
-			return false
-		}
-		var bit uint8
-		switch string(key) {
-		case "isIncomplete":
-			bit = 1
-			res.IsIncomplete, ok = s.bool()
-		case "items":
-			bit = 2
-			res.Items, ok = s.completionItems()
-		default:
-			return false
-		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		if !s.next(',') {
-			break
-		}
-	}
-	if !s.next('}') || !s.next('}') || !s.end() {
-		return false
-	}
-	*out = res
-	return true
+func (s *jsonScanner) stringInto(dst *string) bool {
+	v, ok := s.plainString()
+	*dst = string(v)
+	return ok
 }
 
 func (s *jsonScanner) bool() (bool, bool) {
@@ -233,6 +195,37 @@ func (s *jsonScanner) bool() (bool, bool) {
 		}
 	}
 	return false, false
+}
+
+// decodeCompletionFast is decodeDiagnosticsFast for completion responses:
+// {"result":{"isIncomplete":BOOL,"items":[...]}} with the known keys of an
+// item, strings without escapes, integers, integer data and an edit. It
+// reports false for anything else, which goes to encoding/json
+// (FuzzDecodeCompletionFast holds it to encoding/json's results). A
+// completion on a large document can carry hundreds of items, on every
+// keystroke: encoding/json took ~2 µs per item.
+func decodeCompletionFast(data []byte, out *abi.CompletionResult) bool {
+	s := jsonScanner{data: data}
+	if !s.next('{') || !s.key("result") {
+		return false
+	}
+	var res abi.CompletionResult
+	ok := s.members(func(key []byte) (bit uint16, ok bool) {
+		switch string(key) {
+		case "isIncomplete":
+			res.IsIncomplete, ok = s.bool()
+			return 1, ok
+		case "items":
+			res.Items, ok = s.completionItems()
+			return 2, ok
+		}
+		return 0, false
+	})
+	if !ok || !s.next('}') || !s.end() {
+		return false
+	}
+	*out = res
+	return true
 }
 
 var emptyItems [0]abi.CompletionItem
@@ -259,110 +252,56 @@ func (s *jsonScanner) completionItems() ([]abi.CompletionItem, bool) {
 }
 
 func (s *jsonScanner) completionItem(it *abi.CompletionItem) bool {
-	if !s.next('{') {
-		return false
-	}
-	if s.next('}') {
-		return true
-	}
-	var seen uint16
-	for {
-		key, ok := s.plainString()
-		if !ok || !s.next(':') {
-			return false
-		}
-		var bit uint16
+	return s.members(func(key []byte) (bit uint16, ok bool) {
 		var n int
 		switch string(key) {
 		case "label":
-			bit = 1
-			ok = s.stringInto(&it.Label)
+			return 1, s.stringInto(&it.Label)
 		case "kind":
-			bit = 2
 			n, ok = s.int()
 			it.Kind = abi.CompletionItemKind(n)
+			return 2, ok
 		case "detail":
-			bit = 4
-			ok = s.stringInto(&it.Detail)
+			return 4, s.stringInto(&it.Detail)
 		case "documentation":
-			bit = 8
-			ok = s.stringInto(&it.Documentation)
+			return 8, s.stringInto(&it.Documentation)
 		case "insertText":
-			bit = 16
-			ok = s.stringInto(&it.InsertText)
+			return 16, s.stringInto(&it.InsertText)
 		case "insertTextFormat":
-			bit = 32
 			n, ok = s.int()
 			it.InsertTextFormat = abi.InsertTextFormat(n)
+			return 32, ok
 		case "filterText":
-			bit = 64
-			ok = s.stringInto(&it.FilterText)
+			return 64, s.stringInto(&it.FilterText)
 		case "sortText":
-			bit = 128
-			ok = s.stringInto(&it.SortText)
+			return 128, s.stringInto(&it.SortText)
 		case "edit":
-			bit = 256
 			it.Edit = new(abi.TextEdit)
-			ok = s.textEdit(it.Edit)
+			return 256, s.textEdit(it.Edit)
 		case "data":
-			bit = 512
 			s.ws()
 			start := s.i
 			if _, ok = s.int(); ok {
 				it.Data = append([]byte(nil), s.data[start:s.i]...)
 			}
-		default:
-			return false
+			return 512, ok
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		if !s.next(',') {
-			return s.next('}')
-		}
-	}
-}
-
-func (s *jsonScanner) stringInto(dst *string) bool {
-	v, ok := s.plainString()
-	*dst = string(v)
-	return ok
+		return 0, false
+	})
 }
 
 func (s *jsonScanner) textEdit(e *abi.TextEdit) bool {
-	if !s.next('{') {
-		return false
-	}
-	if s.next('}') {
-		return true
-	}
-	var seen uint8
-	for {
-		key, ok := s.plainString()
-		if !ok || !s.next(':') {
-			return false
-		}
-		var bit uint8
+	return s.members(func(key []byte) (bit uint16, ok bool) {
 		switch string(key) {
 		case "start":
-			bit = 1
 			e.Start, ok = s.int()
+			return 1, ok
 		case "end":
-			bit = 2
 			e.End, ok = s.int()
+			return 2, ok
 		case "newText":
-			bit = 4
-			ok = s.stringInto(&e.NewText)
-		default:
-			return false
+			return 4, s.stringInto(&e.NewText)
 		}
-		if !ok || seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-		if !s.next(',') {
-			return s.next('}')
-		}
-	}
+		return 0, false
+	})
 }

@@ -672,13 +672,8 @@ func (v *verifier) checkSameText(ctx context.Context, decl abi.InitializeResult)
 		return
 	}
 	text := "x TODO y\nwords and words\n"
-	var method string
-	switch {
-	case slices.Contains(decl.Features, abi.FeatureDiagnostics):
-		method = abi.MethodDiagnostics
-	case slices.Contains(decl.Features, abi.FeatureCompletion):
-		method = abi.MethodCompletion
-	default:
+	method := probeMethod(decl)
+	if method == "" {
 		return
 	}
 	request := func(sameText bool) []byte {
@@ -706,17 +701,24 @@ func (v *verifier) checkSameText(ctx context.Context, decl abi.InitializeResult)
 	v.pass(name, "")
 }
 
+// probeMethod is the method the checks that need one document request
+// send: diagnostics, or completion; "" if the guest has neither.
+func probeMethod(decl abi.InitializeResult) string {
+	switch {
+	case slices.Contains(decl.Features, abi.FeatureDiagnostics):
+		return abi.MethodDiagnostics
+	case slices.Contains(decl.Features, abi.FeatureCompletion):
+		return abi.MethodCompletion
+	}
+	return ""
+}
+
 // checkMemory calls a declared feature Calls times with a text of CallSize
 // bytes: linear memory must stop growing once the guest has warmed up.
 func (v *verifier) checkMemory(ctx context.Context, decl abi.InitializeResult) {
 	name := fmt.Sprintf("memory stays bounded over %d calls of %s", v.opts.Calls, FormatSize(uint64(v.opts.CallSize)))
-	method := ""
-	switch {
-	case slices.Contains(decl.Features, abi.FeatureDiagnostics):
-		method = abi.MethodDiagnostics
-	case slices.Contains(decl.Features, abi.FeatureCompletion):
-		method = abi.MethodCompletion
-	default:
+	method := probeMethod(decl)
+	if method == "" {
 		return
 	}
 	var b strings.Builder

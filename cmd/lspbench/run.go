@@ -133,6 +133,22 @@ func (s *session) diagnosed(step string, from int, uri string, want []span) (tim
 	return at, nil
 }
 
+// open sends didOpen for d and waits for its matching diagnostics,
+// returning when it sent and when they came; on failure it kills the
+// server.
+func (s *session) open(step string, d document) (sent, at time.Time, err error) {
+	from := s.mark()
+	sent = time.Now()
+	if err := s.didOpen(d); err != nil {
+		s.abort()
+		return sent, at, s.wrap("didOpen", err)
+	}
+	if at, err = s.diagnosed(step, from, d.uri, expectedTODOs(d.text)); err != nil {
+		s.abort()
+	}
+	return sent, at, err
+}
+
 // describe says how the last publish differs from want.
 func describe(last *publish, want []span) string {
 	if last == nil {
@@ -308,28 +324,16 @@ func scaleRun(srv *server, ws *workspace, cfg benchConfig, cacheHome string) err
 		return err
 	}
 	// A first document makes sure the extensions are loaded.
-	from := s.mark()
-	if err := s.didOpen(ws.small); err != nil {
-		s.abort()
-		return s.wrap("didOpen", err)
-	}
-	if _, err := s.diagnosed(mFirstDiag, from, ws.small.uri, expectedTODOs(ws.small.text)); err != nil {
-		s.abort()
+	if _, _, err := s.open(mFirstDiag, ws.small); err != nil {
 		return err
 	}
 	for _, d := range ws.scale {
-		from := s.mark()
-		t0 := time.Now()
-		if err := s.didOpen(d); err != nil {
-			s.abort()
-			return s.wrap("didOpen", err)
-		}
-		at, err := s.diagnosed(scaleMetric(strings.Count(d.text, "\n")), from, d.uri, expectedTODOs(d.text))
+		name := scaleMetric(strings.Count(d.text, "\n"))
+		sent, at, err := s.open(name, d)
 		if err != nil {
-			s.abort()
 			return err
 		}
-		srv.add(scaleMetric(strings.Count(d.text, "\n")), "ms", ms(at.Sub(t0)))
+		srv.add(name, "ms", ms(at.Sub(sent)))
 		if err := s.didClose(d); err != nil {
 			s.abort()
 			return s.wrap("didClose", err)
@@ -348,14 +352,8 @@ func coldRun(srv *server, ws *workspace, cfg benchConfig, cacheHome string) erro
 	if err != nil {
 		return err
 	}
-	from := s.mark()
-	if err := s.didOpen(ws.small); err != nil {
-		s.abort()
-		return s.wrap("didOpen", err)
-	}
-	at, err := s.diagnosed(mColdSpawnDiag, from, ws.small.uri, expectedTODOs(ws.small.text))
+	_, at, err := s.open(mColdSpawnDiag, ws.small)
 	if err != nil {
-		s.abort()
 		return err
 	}
 	s.sampler.end()
