@@ -74,6 +74,7 @@ type Ext struct {
 
 	mu   sync.Mutex
 	logs []string
+	last *snapshot // the text of the last call, for the next
 }
 
 // TB is the part of [testing.TB] the harness uses. A nil TB (outside
@@ -235,15 +236,28 @@ func DocAt(languageID, text string) Document {
 	return d
 }
 
-func (d Document) forHost() extensions.Document {
-	return extensions.Document{URI: d.URI, LanguageID: d.LanguageID, Version: d.Version, Text: stringText(d.Text)}
+// forHost is doc as the host gets it. Like the server, which hands the
+// same snapshot for one version of a document, it passes the same Text as
+// the last call for the same URI, version and text: a guest that keeps
+// texts (every Go SDK guest) is then not sent it again, as in an editor.
+func (e *Ext) forHost(d Document) extensions.Document {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if l := e.last; l == nil || l.uri != d.URI || l.version != d.Version || l.text != d.Text {
+		e.last = &snapshot{uri: d.URI, version: d.Version, text: d.Text}
+	}
+	return extensions.Document{URI: d.URI, LanguageID: d.LanguageID, Version: d.Version, Text: e.last}
 }
 
-// stringText is a document's text for the host.
-type stringText string
+// snapshot is a document's text for the host, which never changes.
+type snapshot struct {
+	uri     string
+	version int32
+	text    string
+}
 
-func (s stringText) Len() int              { return len(s) }
-func (s stringText) CopyTo(dst []byte) int { return copy(dst, s) }
+func (s *snapshot) Len() int              { return len(s.text) }
+func (s *snapshot) CopyTo(dst []byte) int { return copy(dst, s.text) }
 
 // Diagnostic is an extension's diagnostic with its LSP range.
 type Diagnostic struct {
@@ -257,7 +271,7 @@ func (d Diagnostic) String() string { return d.Range.String() + ": " + d.Message
 // Diagnostics returns the extension's diagnostics for doc.
 func (e *Ext) Diagnostics(doc Document) []Diagnostic {
 	e.t.Helper()
-	ds, err := e.ext.Diagnostics(context.Background(), doc.forHost())
+	ds, err := e.ext.Diagnostics(context.Background(), e.forHost(doc))
 	e.check("diagnostics", err)
 	out := make([]Diagnostic, len(ds))
 	l := newLines(doc.Text)
@@ -292,7 +306,7 @@ func (l CompletionList) Labels() []string {
 // Completion returns the extension's completions at doc's cursor.
 func (e *Ext) Completion(doc Document) CompletionList {
 	e.t.Helper()
-	res, err := e.ext.Completion(context.Background(), doc.forHost(), OffsetOf(doc.Text, doc.Cursor), "")
+	res, err := e.ext.Completion(context.Background(), e.forHost(doc), OffsetOf(doc.Text, doc.Cursor), "")
 	e.check("completion", err)
 	list := CompletionList{IsIncomplete: res.IsIncomplete, Items: make([]CompletionItem, len(res.Items))}
 	l := newLines(doc.Text)
@@ -323,7 +337,7 @@ type Hover struct {
 // Hover returns the extension's hover at doc's cursor.
 func (e *Ext) Hover(doc Document) Hover {
 	e.t.Helper()
-	res, err := e.ext.Hover(context.Background(), doc.forHost(), OffsetOf(doc.Text, doc.Cursor))
+	res, err := e.ext.Hover(context.Background(), e.forHost(doc), OffsetOf(doc.Text, doc.Cursor))
 	e.check("hover", err)
 	h := Hover{Contents: res.Contents}
 	if res.End > res.Start {
@@ -351,7 +365,7 @@ func (e *Ext) CodeActions(doc Document, r Range, diags []Diagnostic) []CodeActio
 			p.Diagnostics = append(p.Diagnostics, d.Diagnostic)
 		}
 	}
-	actions, err := e.ext.CodeActions(context.Background(), doc.forHost(), p)
+	actions, err := e.ext.CodeActions(context.Background(), e.forHost(doc), p)
 	e.check("codeAction", err)
 	out := make([]CodeAction, len(actions))
 	for i, a := range actions {
@@ -379,7 +393,7 @@ func textEdits(text string, edits []abi.TextEdit) []TextEdit {
 // inserted as spaces).
 func (e *Ext) Format(doc Document) []TextEdit {
 	e.t.Helper()
-	edits, err := e.ext.Format(context.Background(), doc.forHost(), abi.FormattingParams{TabSize: 4, InsertSpaces: true}, false)
+	edits, err := e.ext.Format(context.Background(), e.forHost(doc), abi.FormattingParams{TabSize: 4, InsertSpaces: true}, false)
 	e.check("formatting", err)
 	return textEdits(doc.Text, edits)
 }
@@ -387,7 +401,7 @@ func (e *Ext) Format(doc Document) []TextEdit {
 // Symbols returns the extension's document symbols, with byte offsets.
 func (e *Ext) Symbols(doc Document) []abi.Symbol {
 	e.t.Helper()
-	symbols, err := e.ext.Symbols(context.Background(), doc.forHost())
+	symbols, err := e.ext.Symbols(context.Background(), e.forHost(doc))
 	e.check("documentSymbol", err)
 	return symbols
 }

@@ -118,3 +118,30 @@ func TestBuild(t *testing.T) {
 		t.Error("a bad name: no error")
 	}
 }
+
+// TestSameDocumentSameText: calls on one version of a document hand the
+// host the same Text, as the server does with its snapshots, so the Go
+// SDK's kept text (ABI.md "Unchanged text") is what extensions' wasm tests
+// run on from the second call; a new version or text is a new Text.
+func TestSameDocumentSameText(t *testing.T) {
+	ext := exttest.Load(t, wasmbuild.Example(t, "words"), exttest.Options{})
+	doc := exttest.DocAt("plaintext", "apple apricot\nap^")
+	first := ext.HostTextForTest(doc)
+	if again := ext.HostTextForTest(exttest.DocAt("plaintext", "apple apricot\na^p")); again != first {
+		t.Errorf("the same text with another cursor got a new Text")
+	}
+	for range 3 { // answered on the kept text after the first
+		if got := ext.Completion(doc).Labels(); !reflect.DeepEqual(got, []string{"apple", "apricot"}) {
+			t.Fatalf("labels = %q", got)
+		}
+	}
+	next := doc
+	next.Version++
+	if ext.HostTextForTest(next) == first {
+		t.Errorf("a new version kept the old Text")
+	}
+	other := exttest.DocAt("plaintext", "apple avocado\nav^")
+	if got := ext.Completion(other).Labels(); !reflect.DeepEqual(got, []string{"avocado"}) {
+		t.Errorf("labels on another text = %q, want [avocado]", got)
+	}
+}
