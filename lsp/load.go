@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -112,16 +111,28 @@ const settleTime = 50 * time.Millisecond
 // settle waits until the watched files stop changing (at most a second): an
 // editor or a build that truncates a file and then writes it must not be
 // read in between, when an empty configuration would unload everything.
+// A file that was not empty and now is (it exists, with no bytes) is taken
+// to be in the middle of such a write even when it holds still: on a busy
+// machine the writer can stall between the truncation and the write for
+// longer than settleTime. It is read empty only once the second is up.
 func (s *server) settle() {
 	s.mu.Lock()
-	paths := slices.Collect(maps.Keys(s.stamps))
+	known := maps.Clone(s.stamps)
 	s.mu.Unlock()
 	snapshot := func() map[string]stamp {
 		m := map[string]stamp{}
-		for _, p := range paths {
+		for p := range known {
 			m[p] = stampFile(p)
 		}
 		return m
+	}
+	emptied := func(now map[string]stamp) bool {
+		for p, st := range now {
+			if st.size == 0 && !st.modTime.IsZero() && known[p].size > 0 {
+				return true
+			}
+		}
+		return false
 	}
 	before := snapshot()
 	for range 20 {
@@ -131,7 +142,7 @@ func (s *server) settle() {
 			return
 		}
 		after := snapshot()
-		if maps.Equal(before, after) {
+		if maps.Equal(before, after) && !emptied(after) {
 			return
 		}
 		before = after

@@ -106,6 +106,41 @@ func TestReloadOnConfigEdit(t *testing.T) {
 	}
 }
 
+// TestReloadWaitsOutATruncatedConfig: a writer that truncates
+// .lsphost.toml and stalls before writing it again (for longer than the
+// files take to settle) must not unload the extensions in between.
+func TestReloadWaitsOutATruncatedConfig(t *testing.T) {
+	root := workspaceWith(t, todoConfig(t))
+	opts := testOptions(t)
+	opts.PollInterval = -1
+	c := startServer(t, opts)
+	c.initialize(root)
+	uri := c.open(filepath.Join(root, "a.txt"), "TODO one\nFIXME two\n")
+	c.waitDiagnostics(uri, "todo: TODO one", "todo: FIXME two")
+	c.mu.Lock()
+	published := len(c.notes)
+	c.mu.Unlock()
+
+	config := filepath.Join(root, ConfigFile)
+	changed := func() {
+		c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": fileURI(config), "type": 2}}})
+	}
+	writeFile(t, config, "") // truncated: the rest comes 300 ms later
+	changed()
+	time.Sleep(300 * time.Millisecond)
+	writeFile(t, config, todoConfig(t, "FIXME"))
+	changed()
+	c.waitDiagnostics(uri, "todo: FIXME two")
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.notes[published:] {
+		if m.Method == "textDocument/publishDiagnostics" && strings.Contains(string(m.Params), `"diagnostics":[]`) {
+			t.Errorf("diagnostics were cleared while the configuration was being rewritten: %s", m.Params)
+		}
+	}
+}
+
 // TestReloadKeepsLastGoodConfig: a broken edit keeps the running extensions
 // and says why; fixing it reloads.
 func TestReloadKeepsLastGoodConfig(t *testing.T) {
