@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tetratelabs/wazero/experimental"
-
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
@@ -27,9 +25,9 @@ func TestHammerPool(t *testing.T) {
 	// detector would starve the parallel tests' deadlines.
 	h := newHost(t, Options{Cooldown: time.Millisecond})
 	ext := load(t, h, testSpec("crash", wasmbuild.Build(t, "testdata/guests/crash")))
-	// Instances the calls start take their linear memory from the tracker.
-	mem := &countingAllocator{}
-	ctx := WithMemoryAllocator(testContext(t), mem)
+	// The linear memories of the instances the calls start are counted.
+	mem := &LinearMemories{}
+	ctx := CountLinearMemories(testContext(t), mem)
 
 	const goroutines, calls = 8, 25
 	var ok, crashed, refused, gaveUp atomic.Int64
@@ -72,7 +70,7 @@ func TestHammerPool(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if max := mem.maxLive.Load(); max > int64(ext.pool.size) {
+	if max := mem.MaxLive(); max > int64(ext.pool.size) {
 		t.Errorf("%d instances were alive at once, the pool allows %d", max, ext.pool.size)
 	}
 	// Calls abandoned by their caller finish on their own; then every
@@ -84,56 +82,17 @@ func TestHammerPool(t *testing.T) {
 	if live, idle := ext.pool.counts(); live != idle {
 		t.Errorf("after the calls: %d live instances, %d idle; want all idle", live, idle)
 	}
-	// The instances the tracker backs are the live ones, minus the first,
-	// started by Load without the tracker.
-	if live, _ := ext.pool.counts(); mem.live.Load() > int64(live) {
-		t.Errorf("%d linear memories live, %d instances in the pool: killed instances were not closed", mem.live.Load(), live)
+	// The counted memories are those of the live instances, minus the first,
+	// started by Load without the count.
+	if live, _ := ext.pool.counts(); mem.Live() > int64(live) {
+		t.Errorf("%d linear memories live, %d instances in the pool: killed instances were not closed", mem.Live(), live)
 	}
 	ext.Close(context.Background())
-	if live := mem.live.Load(); live != 0 {
+	if live := mem.Live(); live != 0 {
 		t.Errorf("%d linear memories live after Close, want 0", live)
 	}
 	t.Logf("%d answered, %d crashed, %d refused while switched off, %d given up; at most %d instances at once",
-		ok.Load(), crashed.Load(), refused.Load(), gaveUp.Load(), mem.maxLive.Load())
-}
-
-// countingAllocator is a wazero memory allocator that counts the linear
-// memories alive, that is the instances started with it.
-type countingAllocator struct {
-	live, maxLive atomic.Int64
-}
-
-func (a *countingAllocator) Allocate(capacity, limit uint64) experimental.LinearMemory {
-	n := a.live.Add(1)
-	for m := a.maxLive.Load(); n > m && !a.maxLive.CompareAndSwap(m, n); m = a.maxLive.Load() {
-	}
-	return &countedMemory{a: a, buf: make([]byte, 0, capacity), limit: limit}
-}
-
-type countedMemory struct {
-	a     *countingAllocator
-	buf   []byte
-	limit uint64
-	freed atomic.Bool
-}
-
-func (m *countedMemory) Reallocate(size uint64) []byte {
-	if size > m.limit {
-		return nil
-	}
-	if size > uint64(cap(m.buf)) {
-		buf := make([]byte, size, min(max(size, 2*uint64(cap(m.buf))), m.limit))
-		copy(buf, m.buf)
-		m.buf = buf
-	}
-	m.buf = m.buf[:size]
-	return m.buf
-}
-
-func (m *countedMemory) Free() {
-	if m.freed.CompareAndSwap(false, true) {
-		m.a.live.Add(-1)
-	}
+		ok.Load(), crashed.Load(), refused.Load(), gaveUp.Load(), mem.MaxLive())
 }
 
 // TestPoolHandsOutTheInstanceReleasedLast: a run of calls goes to one

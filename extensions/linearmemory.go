@@ -2,27 +2,91 @@ package extensions
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/experimental"
 )
 
-// WithMemoryAllocator makes the instances started under ctx take their
-// linear memory from a instead of lsphost's own (see
-// linearmemory_linux.go). Tests use it to count instances and their memory.
-func WithMemoryAllocator(ctx context.Context, a experimental.MemoryAllocator) context.Context {
-	return context.WithValue(experimental.WithMemoryAllocator(ctx, a), ownAllocatorKey{}, true)
+// LinearMemories counts the linear memories of the instances started under
+// a context (CountLinearMemories): one per instance, freed when wazero
+// closes the instance. Tests use it to see that closed, killed and retired
+// instances give their memory back.
+type LinearMemories struct {
+	made, live, maxLive atomic.Int64
 }
 
-// ownAllocatorKey marks a context that has an allocator of its caller's.
-type ownAllocatorKey struct{}
+// Made is how many linear memories were made, Live how many are not freed
+// yet, MaxLive the most that were live at once.
+func (c *LinearMemories) Made() int64    { return c.made.Load() }
+func (c *LinearMemories) Live() int64    { return c.live.Load() }
+func (c *LinearMemories) MaxLive() int64 { return c.maxLive.Load() }
+
+// CountLinearMemories makes the instances started under ctx count their
+// linear memories in c. They are the same memories as without it.
+func CountLinearMemories(ctx context.Context, c *LinearMemories) context.Context {
+	return context.WithValue(ctx, linearMemoriesKey{}, c)
+}
+
+type linearMemoriesKey struct{}
 
 // withLinearMemory makes the instances started with ctx keep their linear
-// memory outside the Go heap where the platform allows it, unless the
-// caller chose an allocator (WithMemoryAllocator); elsewhere wazero's
-// default, a Go slice, is used.
+// memory outside the Go heap where the platform allows it (see
+// linearmemory_linux.go), in Go slices elsewhere, counted if ctx asks for it.
 func withLinearMemory(ctx context.Context) context.Context {
-	if mappedMemories == nil || ctx.Value(ownAllocatorKey{}) != nil {
-		return ctx
+	alloc := mappedMemories
+	if c, ok := ctx.Value(linearMemoriesKey{}).(*LinearMemories); ok {
+		if alloc == nil {
+			alloc = experimental.MemoryAllocatorFunc(allocateGo)
+		}
+		alloc = countedAllocator{alloc, c}
 	}
-	return experimental.WithMemoryAllocator(ctx, mappedMemories)
+	if alloc == nil {
+		return ctx // wazero's default: Go slices
+	}
+	return experimental.WithMemoryAllocator(ctx, alloc)
 }
+
+type countedAllocator struct {
+	experimental.MemoryAllocator
+	count *LinearMemories
+}
+
+func (a countedAllocator) Allocate(capacity, maxBytes uint64) experimental.LinearMemory {
+	c := a.count
+	c.made.Add(1)
+	n := c.live.Add(1)
+	for m := c.maxLive.Load(); n > m && !c.maxLive.CompareAndSwap(m, n); m = c.maxLive.Load() {
+	}
+	return &countedMemory{LinearMemory: a.MemoryAllocator.Allocate(capacity, maxBytes), count: c}
+}
+
+type countedMemory struct {
+	experimental.LinearMemory
+	count *LinearMemories
+	freed atomic.Bool
+}
+
+func (m *countedMemory) Free() {
+	if m.freed.CompareAndSwap(false, true) {
+		m.count.live.Add(-1)
+	}
+	m.LinearMemory.Free()
+}
+
+// goMemory is a linear memory in a Go slice, as wazero's default is.
+type goMemory struct{ buf []byte }
+
+func allocateGo(capacity, _ uint64) experimental.LinearMemory {
+	return &goMemory{buf: make([]byte, 0, capacity)}
+}
+
+func (m *goMemory) Reallocate(size uint64) []byte {
+	if size <= uint64(cap(m.buf)) {
+		m.buf = m.buf[:size]
+		return m.buf
+	}
+	m.buf = append(m.buf, make([]byte, int(size)-len(m.buf))...)
+	return m.buf
+}
+
+func (m *goMemory) Free() { m.buf = nil }

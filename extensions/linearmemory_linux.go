@@ -59,17 +59,3 @@ func (m *mappedMemory) Free() {
 	}
 	_ = syscall.Munmap(buf)
 }
-
-// goMemory is wazero's default behaviour, for when mapping fails.
-type goMemory struct{ buf []byte }
-
-func (m *goMemory) Reallocate(size uint64) []byte {
-	if size <= uint64(cap(m.buf)) {
-		m.buf = m.buf[:size]
-		return m.buf
-	}
-	m.buf = append(m.buf, make([]byte, int(size)-len(m.buf))...)
-	return m.buf
-}
-
-func (m *goMemory) Free() { m.buf = nil }

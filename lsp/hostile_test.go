@@ -22,8 +22,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/tetratelabs/wazero/experimental"
-
 	"github.com/lsphost/lsphost/extensions"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
@@ -205,8 +203,7 @@ func TestHostileExtensions(t *testing.T) {
 		},
 		{
 			// The guest really builds 100 MiB, in the time its timeout leaves
-			// it, so that the size is what fails. One call: building it is
-			// slow under the race detector.
+			// it, so that the size is what fails.
 			name: "output of 100 MiB", guest: "huge", timeout: "5s", toml: `memory = "256MiB"` + "\n", text: "TODO v$v: huge",
 			diagnostics: []string{todoLine + ": huge"},
 			state:       "failing", failures: 1, lastError: []string{"response of 104857600 bytes > 16777216"},
@@ -369,8 +366,8 @@ func runHostileCase(t *testing.T, tc hostileCase, todoWasm, evilWasm string) {
 		slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
 		testLogger(t).Handler(),
 	))
-	memory := &memoryTracker{}
-	ctx := extensions.WithMemoryAllocator(context.Background(), memory)
+	memory := &extensions.LinearMemories{}
+	ctx := extensions.CountLinearMemories(context.Background(), memory)
 	opts := Options{CacheDir: filepath.Join(wasmbuild.CacheDir(), "compiled"), Logger: logger}
 	label := tc.name
 	c := startWith(t, func(in io.Reader, out io.Writer) (code int) {
@@ -515,7 +512,7 @@ func runHostileCase(t *testing.T, tc hostileCase, todoWasm, evilWasm string) {
 	if sessionGoroutines(label) == "" {
 		t.Errorf("no goroutine carries the session's label before exit: the leak check cannot see the server")
 	}
-	if _, live := memory.counts(); live == 0 {
+	if memory.Live() == 0 {
 		t.Errorf("no live linear memory from the session's allocator before exit: the instance check cannot see the server")
 	}
 	exitStart := time.Now()
@@ -527,8 +524,8 @@ func runHostileCase(t *testing.T, tc hostileCase, todoWasm, evilWasm string) {
 	if !pollUntil(hangBound, func() bool { left = sessionGoroutines(label); return left == "" }) {
 		t.Errorf("goroutines of the session left %s after exit:\n%s", hangBound, left)
 	}
-	if allocated, live := memory.counts(); live != 0 {
-		t.Errorf("%d of the %d linear memories allocated in the session still live after exit: instances were not closed", live, allocated)
+	if live := memory.Live(); live != 0 {
+		t.Errorf("%d of the %d linear memories allocated in the session still live after exit: instances were not closed", live, memory.Made())
 	}
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
 	t.Logf("timing of %s: load %s, %d version(s) %s, status during the first run %s, status %s, completion %s, exit %s, total %s", tc.name,
@@ -757,62 +754,4 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-// memoryTracker is a wazero memory allocator (experimental.MemoryAllocator)
-// that counts the linear memories it backs and those freed, which wazero
-// does when it closes their instance. The server passes its context to
-// wazero when it loads extensions and answers requests, so the instances
-// started there get their memory from the tracker; instances started for a
-// diagnostics run get a context of their own and are not counted.
-type memoryTracker struct {
-	mu              sync.Mutex
-	allocated, live int
-}
-
-func (m *memoryTracker) Allocate(capacity, limit uint64) experimental.LinearMemory {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.allocated++
-	m.live++
-	return &trackedMemory{tracker: m, buf: make([]byte, 0, capacity), limit: limit}
-}
-
-func (m *memoryTracker) counts() (allocated, live int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.allocated, m.live
-}
-
-// trackedMemory is one linear memory: a Go slice that grows as wazero's own
-// does, never past limit. Bytes past its length are never written, so they
-// are zero when it grows into them, as new pages must be.
-type trackedMemory struct {
-	tracker *memoryTracker
-	buf     []byte
-	limit   uint64
-	freed   bool
-}
-
-func (m *trackedMemory) Reallocate(size uint64) []byte {
-	if size > m.limit {
-		return nil
-	}
-	if size > uint64(cap(m.buf)) {
-		buf := make([]byte, size, min(max(size, 2*uint64(cap(m.buf))), m.limit))
-		copy(buf, m.buf)
-		m.buf = buf
-	}
-	m.buf = m.buf[:size]
-	return m.buf
-}
-
-func (m *trackedMemory) Free() {
-	m.tracker.mu.Lock()
-	defer m.tracker.mu.Unlock()
-	if !m.freed {
-		m.freed = true
-		m.tracker.live--
-	}
-	m.buf = nil
 }

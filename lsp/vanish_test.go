@@ -44,9 +44,9 @@ func TestClientVanishes(t *testing.T) {
 			outR, outW := io.Pipe()
 			c := &client{t: t, w: inW, done: make(chan int, 1), replies: map[string]json.RawMessage{}}
 			c.cond = sync.NewCond(&c.mu)
-			mem := &memoryTracker{}
+			mem := &extensions.LinearMemories{}
 			label := "vanish " + tc.name
-			ctx := extensions.WithMemoryAllocator(context.Background(), mem)
+			ctx := extensions.CountLinearMemories(context.Background(), mem)
 			go pprof.Do(ctx, pprof.Labels(sessionLabel, label), func(ctx context.Context) {
 				code := Serve(ctx, inR, outW, testOptions(t))
 				outW.Close()
@@ -62,7 +62,7 @@ func TestClientVanishes(t *testing.T) {
 			if r := c.call("workspace/executeCommand", map[string]any{"command": "lsphost.status"}); r.Error != nil {
 				t.Fatalf("lsphost.status: %+v", r)
 			}
-			if _, live := mem.counts(); live == 0 || sessionGoroutines(label) == "" {
+			if mem.Live() == 0 || sessionGoroutines(label) == "" {
 				t.Fatal("no instance or goroutine of the session is seen before it ends: the checks after it would prove nothing")
 			}
 
@@ -91,8 +91,8 @@ func TestClientVanishes(t *testing.T) {
 			if !pollUntil(hangBound, func() bool { left = sessionGoroutines(label); return left == "" }) {
 				t.Errorf("goroutines of the session left %s after Serve returned:\n%s", hangBound, left)
 			}
-			if allocated, live := mem.counts(); live != 0 {
-				t.Errorf("%d of the %d instances started in the session still live after it ended", live, allocated)
+			if live := mem.Live(); live != 0 {
+				t.Errorf("%d of the %d instances started in the session still live after it ended", live, mem.Made())
 			}
 			t.Logf("Serve returned %s after the client vanished", time.Since(start).Round(time.Millisecond))
 		})
