@@ -424,7 +424,16 @@ func (s *scenario) run(args []string) {
 		path := filepath.Join(s.root, args[1])
 		content, err := os.ReadFile(filepath.Join(s.root, args[2])) // with $name.wasm expanded
 		if err == nil {
-			err = os.WriteFile(path, content, 0o644)
+			// Written aside and renamed into place, so the server never
+			// sees the file empty: with os.WriteFile, a writer starved
+			// between truncation and write for over the server's second
+			// of patience (seen in CI, under the race detector on two
+			// cores) made it load an empty configuration.
+			// TestReloadWaitsOutATruncatedConfig tests truncation itself.
+			tmp := path + ".tmp"
+			if err = os.WriteFile(tmp, content, 0o644); err == nil {
+				err = os.Rename(tmp, path)
+			}
 		}
 		if err != nil {
 			t.Fatal(err)
