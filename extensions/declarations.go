@@ -69,11 +69,7 @@ func (h *Host) saveDeclaration(spec Spec, d abi.InitializeResult) {
 		err = os.MkdirAll(filepath.Dir(file), 0o755)
 	}
 	if err == nil {
-		// Write then rename: a concurrent reader never sees half a file.
-		tmp := file + ".tmp" + fmt.Sprint(os.Getpid())
-		if err = os.WriteFile(tmp, data, 0o644); err == nil {
-			err = os.Rename(tmp, file)
-		}
+		err = writeFileAtomic(file, data, 0o644)
 	}
 	if err != nil {
 		h.log.Debug("declaration not cached", "extension", spec.Name, "err", err)

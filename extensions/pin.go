@@ -104,5 +104,5 @@ func WritePins(path string, pins []Pin) ([]Pin, error) {
 	if err != nil {
 		return nil, err
 	}
-	return written, os.WriteFile(path, []byte(strings.Join(lines, "")), info.Mode())
+	return written, writeFileAtomic(path, []byte(strings.Join(lines, "")), info.Mode())
 }

@@ -59,9 +59,14 @@ func (c *client) open(path, text string) string {
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
-	// A new modification time even on a coarse clock: the reload looks at
-	// size and time.
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+	// Written aside and renamed into place, as the scenario harness does:
+	// a truncation is written on purpose, as "" (see
+	// TestReloadWaitsOutATruncatedConfig). A new modification time even on
+	// a coarse clock: the reload looks at size and time.
+	if err := os.WriteFile(path+".tmp", []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
 		t.Fatal(err)
 	}
 	later := time.Now().Add(2 * time.Second)

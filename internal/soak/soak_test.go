@@ -312,7 +312,15 @@ func (s *soak) writeConfig() {
 			fmt.Fprintf(&b, "enabled = %v\nlanguages = [\"plaintext\", \"markdown\"]\n[extensions.wide.settings]\nminRun = %d\n", s.cfg.wideEnabled, s.cfg.wideMinRun)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(s.root, ".lsphost.toml"), []byte(b.String()), 0o644); err != nil {
+	// Written aside and renamed into place: with a truncation first, a
+	// writer starved for over the server's second of patience (the soak
+	// shares the process with the server, under the race detector) would
+	// have it load an empty configuration, which no editor's stall does.
+	path := filepath.Join(s.root, ".lsphost.toml")
+	if err := os.WriteFile(path+".tmp", []byte(b.String()), 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.Rename(path+".tmp", path); err != nil {
 		s.t.Fatal(err)
 	}
 }
