@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/lsphost/lsphost/abi"
+	"github.com/lsphost/lsphost/internal/jsonenc"
 )
 
 // appendRequest appends req as JSON, byte for byte what json.Marshal writes,
@@ -26,16 +26,16 @@ func appendRequest(b []byte, req *abi.Request) ([]byte, error) {
 		return append(b, body...), err
 	}
 	b = append(b, `{"method":`...)
-	b = appendJSONString(b, req.Method)
+	b = jsonenc.AppendString(b, req.Method)
 	if req.ABIVersion != 0 {
 		b = append(b, `,"abiVersion":`...)
 		b = strconv.AppendInt(b, int64(req.ABIVersion), 10)
 	}
 	if d := req.Document; d != nil {
 		b = append(b, `,"document":{"uri":`...)
-		b = appendJSONString(b, d.URI)
+		b = jsonenc.AppendString(b, d.URI)
 		b = append(b, `,"languageId":`...)
-		b = appendJSONString(b, d.LanguageID)
+		b = jsonenc.AppendString(b, d.LanguageID)
 		b = append(b, `,"version":`...)
 		b = strconv.AppendInt(b, int64(d.Version), 10)
 		if d.SameText {
@@ -49,7 +49,7 @@ func appendRequest(b []byte, req *abi.Request) ([]byte, error) {
 	}
 	if req.TriggerCharacter != "" {
 		b = append(b, `,"triggerCharacter":`...)
-		b = appendJSONString(b, req.TriggerCharacter)
+		b = jsonenc.AppendString(b, req.TriggerCharacter)
 	}
 	return append(b, '}'), nil
 }
@@ -68,58 +68,4 @@ func fieldNames(t reflect.Type) string {
 		s += t.Field(i).Name
 	}
 	return s
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as json.Marshal does: HTML-safe, invalid UTF-8
-// as U+FFFD, U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

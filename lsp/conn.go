@@ -9,12 +9,15 @@ import (
 	"io"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+
+	"github.com/lsphost/lsphost/internal/jsonenc"
 )
 
 // maxMessage bounds one incoming message; larger ones are skipped with an
@@ -31,6 +34,10 @@ type message struct {
 	Result  json.RawMessage `json:"result,omitempty"`
 	Error   *jsonrpc2.Error `json:"error,omitempty"`
 }
+
+// encodedJSON is a result the server encoded itself: valid, compact JSON,
+// sent as it is instead of through json.Marshal.
+type encodedJSON []byte
 
 // handler is what a conn dispatches to.
 type handler interface {
@@ -106,22 +113,55 @@ func (c *conn) writeLoop(out io.Writer) {
 // send queues one message for the writer.
 func (c *conn) send(m *message) {
 	m.JSONRPC = "2.0"
-	body, err := json.Marshal(m)
+	frame, err := appendFrame(nil, m)
 	if err != nil {
 		c.log.Error("encoding a message failed", "method", m.Method, "err", err)
-		body, _ = json.Marshal(&message{JSONRPC: "2.0", ID: m.ID, Error: jsonrpc2.NewError(jsonrpc2.InternalError, "cannot encode the result: "+err.Error())})
+		frame, _ = appendFrame(nil, &message{JSONRPC: "2.0", ID: m.ID, Error: jsonrpc2.NewError(jsonrpc2.InternalError, "cannot encode the result: "+err.Error())})
 	}
-	frame := make([]byte, 0, len(body)+32)
-	frame = append(frame, "Content-Length: "...)
-	frame = strconv.AppendInt(frame, int64(len(body)), 10)
-	frame = append(frame, "\r\n\r\n"...)
-	frame = append(frame, body...)
 	c.mu.Lock()
 	if !c.closed {
 		c.queue = append(c.queue, frame)
 		c.wake.Signal()
 	}
 	c.mu.Unlock()
+}
+
+// appendFrame appends m with its Content-Length header. Its raw parts are
+// valid JSON already (the id as the client sent it, params and results from
+// json.Marshal or encodedJSON), so they are copied, where json.Marshal(m)
+// would scan and compact each again: a second pass over every
+// publishDiagnostics and every completion list.
+func appendFrame(b []byte, m *message) ([]byte, error) {
+	var errJSON []byte
+	if m.Error != nil {
+		var err error
+		if errJSON, err = json.Marshal(m.Error); err != nil {
+			return nil, err
+		}
+	}
+	body := make([]byte, 0, 64+len(m.ID)+2*len(m.Method)+len(m.Params)+len(m.Result)+len(errJSON))
+	body = append(body, `{"jsonrpc":"2.0"`...)
+	if len(m.ID) > 0 {
+		body = append(append(body, `,"id":`...), m.ID...)
+	}
+	if m.Method != "" {
+		body = jsonenc.AppendString(append(body, `,"method":`...), m.Method)
+	}
+	if len(m.Params) > 0 {
+		body = append(append(body, `,"params":`...), m.Params...)
+	}
+	if len(m.Result) > 0 {
+		body = append(append(body, `,"result":`...), m.Result...)
+	}
+	if errJSON != nil {
+		body = append(append(body, `,"error":`...), errJSON...)
+	}
+	body = append(body, '}')
+	b = slices.Grow(b, len(body)+32)
+	b = append(b, "Content-Length: "...)
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	b = append(b, "\r\n\r\n"...)
+	return append(b, body...), nil
 }
 
 // notify sends a notification to the client.
@@ -142,6 +182,8 @@ func (c *conn) reply(id json.RawMessage, result any, err error) {
 			rpcErr = jsonrpc2.NewError(jsonrpc2.InternalError, err.Error())
 		}
 		m.Error = rpcErr
+	} else if enc, ok := result.(encodedJSON); ok {
+		m.Result = json.RawMessage(enc)
 	} else {
 		raw, merr := json.Marshal(result)
 		if merr != nil {

@@ -14,15 +14,22 @@ import (
 // 150 ms in the guest; looking a prefix up in its index takes microseconds,
 // so the index is built once per text (indexes) and reused by every request
 // on that text.
+//
+// The index holds no pointers but to the text and the counts: the words of a
+// large document are tens of thousands of entries, and with a string and a
+// slice in each the guest's garbage collector scanned them all at every
+// cycle, some milliseconds in wasm, which showed as the slowest completions.
 type wordIndex struct {
-	words []indexedWord // each distinct word once, sorted
+	text   string        // the indexed text: every word is a part of it
+	words  []indexedWord // each distinct word once, sorted
+	counts []byte        // every word's count in decimal, one after another
 }
 
 type indexedWord struct {
-	word  string
-	count int    // occurrences in the text
-	runes int    // length in characters
-	data  []byte // count in decimal: the completion item's data, made once
+	start, end         int32 // the word is text[start:end]
+	count              int32 // occurrences in the text
+	runes              int32 // length in characters
+	dataStart, dataEnd int32 // count in decimal, the completion item's data: counts[dataStart:dataEnd]
 }
 
 // indexes keeps the index of the documents used most recently.
@@ -31,31 +38,42 @@ var indexes sdk.DocumentCache[*wordIndex]
 func indexOf(doc *sdk.Document) *wordIndex { return indexes.Get(doc, buildIndex) }
 
 func buildIndex(text string) *wordIndex {
+	idx := &wordIndex{text: text}
 	at := make(map[string]int) // word → its place in words
-	var words []indexedWord
 	forEachWord(text, func(start, end int) {
 		word := text[start:end]
 		if i, ok := at[word]; ok {
-			words[i].count++
+			idx.words[i].count++
 			return
 		}
-		at[word] = len(words)
-		words = append(words, indexedWord{word: word, count: 1, runes: utf8.RuneCountInString(word)})
+		at[word] = len(idx.words)
+		idx.words = append(idx.words, indexedWord{start: int32(start), end: int32(end), count: 1, runes: int32(utf8.RuneCountInString(word))})
 	})
-	slices.SortFunc(words, func(a, b indexedWord) int { return strings.Compare(a.word, b.word) })
-	for i := range words {
-		words[i].data = strconv.AppendInt(nil, int64(words[i].count), 10)
+	slices.SortFunc(idx.words, func(a, b indexedWord) int { return strings.Compare(idx.word(&a), idx.word(&b)) })
+	for i := range idx.words {
+		w := &idx.words[i]
+		w.dataStart = int32(len(idx.counts))
+		idx.counts = strconv.AppendInt(idx.counts, int64(w.count), 10)
+		w.dataEnd = int32(len(idx.counts))
 	}
-	return &wordIndex{words: words}
+	return idx
+}
+
+// word is w's text.
+func (idx *wordIndex) word(w *indexedWord) string { return idx.text[w.start:w.end] }
+
+// data is w's count in decimal, to be sent as is.
+func (idx *wordIndex) data(w *indexedWord) []byte {
+	return idx.counts[w.dataStart:w.dataEnd:w.dataEnd]
 }
 
 // count returns how often word occurs in the text.
 func (idx *wordIndex) count(word string) int {
-	i, found := slices.BinarySearchFunc(idx.words, word, func(w indexedWord, word string) int { return strings.Compare(w.word, word) })
+	i, found := slices.BinarySearchFunc(idx.words, word, func(w indexedWord, word string) int { return strings.Compare(idx.word(&w), word) })
 	if !found {
 		return 0
 	}
-	return idx.words[i].count
+	return int(idx.words[i].count)
 }
 
 // withPrefix calls f with each word that starts with prefix, in order.
@@ -65,14 +83,14 @@ func (idx *wordIndex) withPrefix(prefix string, ignoreCase bool, f func(w *index
 		// Case-folded words are not in sorted order: look at every one
 		// (each distinct word once, far fewer than the text's bytes).
 		for i := range idx.words {
-			if hasPrefix(idx.words[i].word, prefix, true) {
+			if hasPrefix(idx.word(&idx.words[i]), prefix, true) {
 				f(&idx.words[i])
 			}
 		}
 		return
 	}
-	i, _ := slices.BinarySearchFunc(idx.words, prefix, func(w indexedWord, prefix string) int { return strings.Compare(w.word, prefix) })
-	for ; i < len(idx.words) && strings.HasPrefix(idx.words[i].word, prefix); i++ {
+	i, _ := slices.BinarySearchFunc(idx.words, prefix, func(w indexedWord, prefix string) int { return strings.Compare(idx.word(&w), prefix) })
+	for ; i < len(idx.words) && strings.HasPrefix(idx.word(&idx.words[i]), prefix); i++ {
 		f(&idx.words[i])
 	}
 }

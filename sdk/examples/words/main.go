@@ -62,6 +62,9 @@ func initialize(s sdk.Settings) error {
 	return nil
 }
 
+// itemsBuffer is the array of the last answer's items.
+var itemsBuffer []sdk.CompletionItem
+
 // complete proposes the document's words that start with the word
 // characters before the cursor, leaving out the word the cursor is in.
 func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
@@ -78,14 +81,18 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 		typed = text[start:end]
 	}
 	idx := indexOf(req.Document)
-	var list sdk.CompletionList
+	// The items of the last answer are done with (the SDK encoded them
+	// before this request came): their array is reused, so that answers of
+	// hundreds of items leave no garbage for the guest's collector.
+	list := sdk.CompletionList{Items: itemsBuffer[:0]}
+	defer func() { itemsBuffer = list.Items[:0] }()
 	idx.withPrefix(prefix, cfg.IgnoreCase, func(w *indexedWord) {
-		if w.runes < cfg.MinLength {
+		if int(w.runes) < cfg.MinLength {
 			return
 		}
 		// Data is the count: resolve has no document to count in.
-		data := w.data
-		if w.word == typed {
+		word, data := idx.word(w), idx.data(w)
+		if word == typed {
 			if w.count == 1 {
 				return
 			}
@@ -95,7 +102,7 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 			list.IsIncomplete = true
 			return
 		}
-		list.Items = append(list.Items, sdk.CompletionItem{Label: w.word, Kind: sdk.KindText, Data: data})
+		list.Items = append(list.Items, sdk.CompletionItem{Label: word, Kind: sdk.KindText, Data: data})
 	})
 	return list, nil
 }
