@@ -49,6 +49,29 @@ var emptyDiagnostics [0]abi.Diagnostic
 type jsonScanner struct {
 	data []byte
 	i    int
+	// copied is data as a string, made the first time a decoded value
+	// needs bytes of its own (data is the guest's memory, reused by its
+	// next call): the strings and raw values decoded are parts of it, one
+	// allocation per response instead of one or two per item.
+	copied      string
+	copiedBytes []byte
+}
+
+// owned returns data[start:end] as a string that outlives data.
+func (s *jsonScanner) owned(start, end int) string {
+	if s.copied == "" {
+		s.copied = string(s.data)
+	}
+	return s.copied[start:end]
+}
+
+// ownedBytes returns a copy of data[start:end] that outlives data, with no
+// room to append into its neighbours.
+func (s *jsonScanner) ownedBytes(start, end int) []byte {
+	if s.copiedBytes == nil {
+		s.copiedBytes = []byte(s.data)
+	}
+	return s.copiedBytes[start:end:end]
 }
 
 func (s *jsonScanner) ws() {
@@ -182,7 +205,10 @@ func (s *jsonScanner) members(member func(key []byte) (bit uint16, ok bool)) boo
 
 func (s *jsonScanner) stringInto(dst *string) bool {
 	v, ok := s.plainString()
-	*dst = string(v)
+	if ok {
+		end := s.i - 1 // the closing quote
+		*dst = s.owned(end-len(v), end)
+	}
 	return ok
 }
 
@@ -282,7 +308,7 @@ func (s *jsonScanner) completionItem(it *abi.CompletionItem) bool {
 			s.ws()
 			start := s.i
 			if _, ok = s.int(); ok {
-				it.Data = append([]byte(nil), s.data[start:s.i]...)
+				it.Data = s.ownedBytes(start, s.i)
 			}
 			return 512, ok
 		}

@@ -219,13 +219,16 @@ func resultResponse(b []byte, v any) ([]byte, error) {
 	// resolve) on every keystroke: those are written here.
 	diags, isDiags := v.(abi.DiagnosticsResult)
 	list, isList := v.(abi.CompletionResult)
+	var ok bool
+	if isList {
+		b, ok = appendCompletion(b, &list)
+	}
 	switch {
+	case ok:
 	case isDiags && !slices.ContainsFunc(diags.Diagnostics, func(d Diagnostic) bool { return d.Data != nil }):
 		// Room for the usual diagnostic: grow once, not once per doubling.
 		b = slices.Grow(b, len(diags.Diagnostics)*(64+len(`{"start":,"end":,"severity":,"message":""}`)))
 		b = appendDiagnostics(b, &diags)
-	case isList && !slices.ContainsFunc(list.Items, func(it CompletionItem) bool { return it.Data != nil && !isJSONInteger(it.Data) && !json.Valid(it.Data) }):
-		b = appendCompletion(b, &list)
 	default:
 		buf := bytes.NewBuffer(b)
 		enc := json.NewEncoder(buf)

@@ -413,14 +413,17 @@ func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) []byte {
 	return append(b, "]}"...)
 }
 
-// appendCompletion appends r as encoding/json would (HTML escaping off).
-func appendCompletion(b []byte, r *abi.CompletionResult) []byte {
+// appendCompletion appends r as encoding/json would (HTML escaping off). It
+// reports false, with b as it was, for an item whose Data is not valid
+// JSON, which is left to encoding/json and its error.
+func appendCompletion(b []byte, r *abi.CompletionResult) ([]byte, bool) {
+	start := len(b)
 	b = append(b, '{')
 	if r.IsIncomplete {
 		b = append(b, `"isIncomplete":true,`...)
 	}
 	if r.Items == nil {
-		return append(b, `"items":null}`...)
+		return append(b, `"items":null}`...), true
 	}
 	b = append(b, `"items":[`...)
 	for i := range r.Items {
@@ -458,15 +461,16 @@ func appendCompletion(b []byte, r *abi.CompletionResult) []byte {
 			// per item in a guest.
 			b = append(append(b, `,"data":`...), it.Data...)
 		} else if it.Data != nil {
-			// As encoding/json writes a RawMessage: compacted. The caller
-			// checked it is valid.
+			// As encoding/json writes a RawMessage: compacted.
 			buf := bytes.NewBuffer(append(b, `,"data":`...))
-			json.Compact(buf, it.Data)
+			if json.Compact(buf, it.Data) != nil {
+				return b[:start], false
+			}
 			b = buf.Bytes()
 		}
 		b = append(b, '}')
 	}
-	return append(b, "]}"...)
+	return append(b, "]}"...), true
 }
 
 // isJSONInteger reports whether b is a JSON integer with nothing around it:

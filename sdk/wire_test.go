@@ -179,15 +179,22 @@ func FuzzAppendCompletion(f *testing.F) {
 		}
 		withEdit := item
 		withEdit.Edit = &abi.TextEdit{Start: start, End: kind, NewText: newText}
-		if json.Valid([]byte(data)) { // resultResponse leaves invalid data to encoding/json
-			withEdit.Data = json.RawMessage(data)
-		}
+		withEdit.Data = json.RawMessage(data)
+		valid := json.Valid([]byte(data))
 		for _, r := range []abi.CompletionResult{
 			{IsIncomplete: incomplete},
 			{IsIncomplete: incomplete, Items: []abi.CompletionItem{}},
 			{IsIncomplete: incomplete, Items: []abi.CompletionItem{item, withEdit}},
 		} {
-			if got, want := appendCompletion(nil, &r), encodeJSON(r); !bytes.Equal(got, want) {
+			got, ok := appendCompletion([]byte("prefix"), &r)
+			if !ok {
+				// Invalid data is left to encoding/json, b as it was.
+				if valid || len(r.Items) == 0 || string(got) != "prefix" {
+					t.Fatalf("appendCompletion(%+v) = %q, false; data valid %v", r, got, valid)
+				}
+				continue
+			}
+			if want := encodeJSON(r); string(got) != "prefix"+string(want) {
 				t.Fatalf("appendCompletion(%+v) =\n%s\nwant\n%s", r, got, want)
 			}
 		}
