@@ -169,7 +169,7 @@ func FuzzAppendDiagnostics(f *testing.F) {
 func FuzzAppendCompletion(f *testing.F) {
 	f.Add(true, 1, 2, "label", "detail\n", "*doc*", "insert ${1}", "filter", "sort", "new\ttext", "12")
 	f.Add(false, 0, 0, "", "", "", "", "", "", "", ` { "a" : [1, "<&>"] } `)
-	for _, data := range []string{"0", "-0", "-12", "007", "-", " 1", "1e3"} {
+	for _, data := range []string{"0", "-0", "-12", "007", "-", " 1", "1e3", "", "{bad"} {
 		f.Add(false, 1, 0, "x", "", "", "", "", "", "", data)
 	}
 	f.Fuzz(func(t *testing.T, incomplete bool, kind, start int, label, detail, doc, insert, filter, sort, newText, data string) {
