@@ -189,8 +189,10 @@ func (s *server) resolveCompletion(ctx context.Context, raw json.RawMessage) (an
 // go to json.Marshal (TestEncodeCompletionList holds the two to the same
 // bytes).
 func encodeCompletionList(list *protocol.CompletionList) (encodedJSON, error) {
-	if slices.ContainsFunc(list.Items, func(it protocol.CompletionItem) bool { return !encodable(&it) }) {
-		return json.Marshal(list)
+	for i := range list.Items {
+		if !encodable(&list.Items[i]) {
+			return json.Marshal(list)
+		}
 	}
 	b := make([]byte, 0, 64+len(list.Items)*128)
 	b = append(b, `{"isIncomplete":`...)
@@ -240,7 +242,7 @@ func appendCompletionItem(b []byte, it *protocol.CompletionItem) ([]byte, error)
 		}
 		if len(data.Data) > 0 {
 			b = append(b, `,"data":`...)
-			if isJSONInteger(data.Data) {
+			if jsonenc.IsInteger(data.Data) {
 				b = append(b, data.Data...) // the usual data: valid and compact as it is
 			} else {
 				// Compacted and HTML-escaped, as json.Marshal writes raw JSON.
@@ -299,20 +301,4 @@ func appendCompletionItem(b []byte, it *protocol.CompletionItem) ([]byte, error)
 		b = append(jsonenc.AppendString(b, e.NewText), '}')
 	}
 	return append(b, '}'), nil
-}
-
-// isJSONInteger reports whether b is a JSON integer with nothing around it.
-func isJSONInteger(b []byte) bool {
-	if len(b) > 0 && b[0] == '-' {
-		b = b[1:]
-	}
-	if len(b) == 0 || len(b) > 1 && b[0] == '0' {
-		return false
-	}
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }

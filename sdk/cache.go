@@ -18,6 +18,11 @@ import (
 // holds the values of the Size most recently used documents and drops the
 // least recently used one past that.
 //
+// A large value is best kept free of pointers (offsets into the text rather
+// than strings of it): the guest's garbage collector scans every pointer it
+// holds at each cycle, which in wasm costs milliseconds for tens of
+// thousands of them.
+//
 // The zero value is ready to use. A guest runs one request at a time, so the
 // cache needs no lock; natively (in tests) do not share one between
 // goroutines.

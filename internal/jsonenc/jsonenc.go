@@ -67,3 +67,21 @@ func AppendInt(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 1
 
 // AppendBool appends true or false.
 func AppendBool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
+// IsInteger reports whether b is a JSON integer with nothing around it: an
+// optional '-', then 0 or a digit 1-9 and more digits. Such a value is
+// valid and compact as it is, so it can be copied into JSON being written.
+func IsInteger(b []byte) bool {
+	if len(b) > 0 && b[0] == '-' {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 1 && b[0] == '0' {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,6 +1,7 @@
 package jsonenc
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -15,6 +16,23 @@ func FuzzAppendString(f *testing.F) {
 		want, _ := json.Marshal(s)
 		if got := AppendString([]byte("x"), s); string(got) != "x"+string(want) {
 			t.Errorf("AppendString(%q) = %s, want %s", s, got[1:], want)
+		}
+	})
+}
+
+// FuzzIsInteger: what IsInteger accepts, encoding/json accepts and compacts
+// to the same bytes.
+func FuzzIsInteger(f *testing.F) {
+	for _, s := range []string{"0", "-0", "12", "-12", "007", "-", "", " 1", "1 ", "1e3", "1.5", "+1", "--1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !IsInteger([]byte(s)) {
+			return
+		}
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, []byte(s)); err != nil || buf.String() != s {
+			t.Errorf("IsInteger(%q) = true, but encoding/json compacts it to %q (%v)", s, buf.String(), err)
 		}
 	})
 }
