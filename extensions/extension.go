@@ -85,6 +85,7 @@ type Extension struct {
 	inflight atomic.Int64 // calls running, which Close waits for
 	liveMu   sync.Mutex
 	live     map[*instance]struct{} // instances not yet closed
+	memories LinearMemories         // theirs
 
 	mu     sync.Mutex
 	health Health
@@ -107,13 +108,21 @@ type Health struct {
 	Timeouts  int       `json:"timeouts"`
 	LastError string    `json:"lastError,omitempty"`
 	RetryAt   time.Time `json:"retryAt,omitzero"`
+	// Instances are the extension's instances not closed yet, and
+	// MemoryBytes the size of their linear memories.
+	Instances   int   `json:"instances"`
+	MemoryBytes int64 `json:"memoryBytes"`
 }
 
 // Health reports the extension's state and counters.
 func (e *Extension) Health() Health {
+	e.liveMu.Lock()
+	instances := len(e.live)
+	e.liveMu.Unlock()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	h := e.health
+	h.Instances, h.MemoryBytes = instances, e.memories.Bytes()
 	h.Name = e.spec.Name
 	switch {
 	case e.off:
@@ -475,7 +484,7 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 		return nil, ErrClosed
 	}
 	ctx = e.callerContext(ctx)
-	mod, err := module.rt.InstantiateModule(withLinearMemory(ctx), module.compiled, e.spec.Grants.moduleConfig(cfg, e.mounts))
+	mod, err := module.rt.InstantiateModule(withLinearMemory(ctx, &e.memories), module.compiled, e.spec.Grants.moduleConfig(cfg, e.mounts))
 	if err != nil {
 		stderr.flush()
 		if stderr.fatal != "" {

@@ -7,19 +7,22 @@ import (
 	"github.com/tetratelabs/wazero/experimental"
 )
 
-// LinearMemories counts the linear memories of the instances started under
-// a context (CountLinearMemories): one per instance, freed when wazero
-// closes the instance. Tests use it to see that closed, killed and retired
-// instances give their memory back.
+// LinearMemories counts linear memories, one per instance, freed when
+// wazero closes the instance, and their size. Every extension counts its
+// own (Health); tests count those of the instances started under a context
+// (CountLinearMemories) to see that closed, killed and retired instances
+// give their memory back.
 type LinearMemories struct {
-	made, live, maxLive atomic.Int64
+	made, live, maxLive, bytes atomic.Int64
 }
 
 // Made is how many linear memories were made, Live how many are not freed
-// yet, MaxLive the most that were live at once.
+// yet, MaxLive the most that were live at once, Bytes the size of the live
+// ones (what their guests see, not what is resident).
 func (c *LinearMemories) Made() int64    { return c.made.Load() }
 func (c *LinearMemories) Live() int64    { return c.live.Load() }
 func (c *LinearMemories) MaxLive() int64 { return c.maxLive.Load() }
+func (c *LinearMemories) Bytes() int64   { return c.bytes.Load() }
 
 // CountLinearMemories makes the instances started under ctx count their
 // linear memories in c. They are the same memories as without it.
@@ -31,17 +34,16 @@ type linearMemoriesKey struct{}
 
 // withLinearMemory makes the instances started with ctx keep their linear
 // memory outside the Go heap where the platform allows it (see
-// linearmemory_linux.go), in Go slices elsewhere, counted if ctx asks for it.
-func withLinearMemory(ctx context.Context) context.Context {
+// linearmemory_linux.go), in Go slices elsewhere, counted in own and in the
+// count ctx carries, if any.
+func withLinearMemory(ctx context.Context, own *LinearMemories) context.Context {
 	alloc := mappedMemories
-	if c, ok := ctx.Value(linearMemoriesKey{}).(*LinearMemories); ok {
-		if alloc == nil {
-			alloc = experimental.MemoryAllocatorFunc(allocateGo)
-		}
-		alloc = countedAllocator{alloc, c}
-	}
 	if alloc == nil {
-		return ctx // wazero's default: Go slices
+		alloc = experimental.MemoryAllocatorFunc(allocateGo)
+	}
+	alloc = countedAllocator{alloc, own}
+	if c, ok := ctx.Value(linearMemoriesKey{}).(*LinearMemories); ok {
+		alloc = countedAllocator{alloc, c}
 	}
 	return experimental.WithMemoryAllocator(ctx, alloc)
 }
@@ -63,12 +65,22 @@ func (a countedAllocator) Allocate(capacity, maxBytes uint64) experimental.Linea
 type countedMemory struct {
 	experimental.LinearMemory
 	count *LinearMemories
+	size  atomic.Int64 // counted in count.bytes
 	freed atomic.Bool
+}
+
+func (m *countedMemory) Reallocate(size uint64) []byte {
+	buf := m.LinearMemory.Reallocate(size)
+	if buf != nil && !m.freed.Load() {
+		m.count.bytes.Add(int64(len(buf)) - m.size.Swap(int64(len(buf))))
+	}
+	return buf
 }
 
 func (m *countedMemory) Free() {
 	if m.freed.CompareAndSwap(false, true) {
 		m.count.live.Add(-1)
+		m.count.bytes.Add(-m.size.Swap(0))
 	}
 	m.LinearMemory.Free()
 }

@@ -49,12 +49,11 @@ var emptyDiagnostics [0]abi.Diagnostic
 type jsonScanner struct {
 	data []byte
 	i    int
-	// copied is data as a string, made the first time a decoded value
+	// copied is data as a string, made the first time a decoded string
 	// needs bytes of its own (data is the guest's memory, reused by its
-	// next call): the strings and raw values decoded are parts of it, one
-	// allocation per response instead of one or two per item.
-	copied      string
-	copiedBytes []byte
+	// next call): the strings decoded are parts of it, one allocation per
+	// response instead of one per string.
+	copied string
 }
 
 // owned returns data[start:end] as a string that outlives data.
@@ -63,15 +62,6 @@ func (s *jsonScanner) owned(start, end int) string {
 		s.copied = string(s.data)
 	}
 	return s.copied[start:end]
-}
-
-// ownedBytes returns a copy of data[start:end] that outlives data, with no
-// room to append into its neighbours.
-func (s *jsonScanner) ownedBytes(start, end int) []byte {
-	if s.copiedBytes == nil {
-		s.copiedBytes = []byte(s.data)
-	}
-	return s.copiedBytes[start:end:end]
 }
 
 func (s *jsonScanner) ws() {
@@ -308,7 +298,7 @@ func (s *jsonScanner) completionItem(it *abi.CompletionItem) bool {
 			s.ws()
 			start := s.i
 			if _, ok = s.int(); ok {
-				it.Data = s.ownedBytes(start, s.i)
+				it.Data = append([]byte(nil), s.data[start:s.i]...) // a few digits
 			}
 			return 512, ok
 		}

@@ -91,7 +91,8 @@ func (s *server) executeCommand(ctx context.Context, raw json.RawMessage) (any, 
 			h := ext.Health()
 			st.Extensions = append(st.Extensions, h)
 			s.log.Info("extension status", "extension", h.Name, "state", h.State, "calls", h.Calls,
-				"failures", h.Failures, "timeouts", h.Timeouts, "lastError", h.LastError)
+				"failures", h.Failures, "timeouts", h.Timeouts, "lastError", h.LastError,
+				"instances", h.Instances, "memoryBytes", h.MemoryBytes)
 		}
 		return st, nil
 	}

@@ -53,7 +53,11 @@ func (s *server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	list := &protocol.CompletionList{Items: []protocol.CompletionItem{}}
+	n := 0
+	for _, r := range results {
+		n += len(r.value.Items)
+	}
+	list := &protocol.CompletionList{Items: make([]protocol.CompletionItem, 0, n)}
 	for _, r := range results {
 		if r.err != nil {
 			s.log.Warn("completion failed", "extension", r.ext.Name(), "uri", snap.uri, "err", r.err)
@@ -62,18 +66,22 @@ func (s *server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 		list.IsIncomplete = list.IsIncomplete || r.value.IsIncomplete
 		resolves := r.ext.Has(abi.FeatureCompletionResolve)
 		for _, it := range r.value.Items {
-			item := s.completionItem(snap.text, r.ext.Name(), it)
+			data := completionData{Extension: r.ext.Name()}
 			if resolves {
-				item.Data = completionData{Extension: r.ext.Name(), URI: snap.uri, Data: it.Data}
+				data.URI, data.Data = snap.uri, it.Data
 			}
-			list.Items = append(list.Items, item)
+			list.Items = append(list.Items, s.completionItem(snap.text, data, it))
 		}
 	}
 	list.Items = mergeCompletions(list.Items)
 	return encodeCompletionList(list)
 }
 
-func (s *server) completionItem(t *text.Snapshot, ext string, it abi.CompletionItem) protocol.CompletionItem {
+// completionItem is it for the editor, with data to find its way back to
+// the extension on completionItem/resolve. encodeCompletionList writes the
+// fields set here by hand: a field added here must be added there too
+// (TestEncodeCompletionList).
+func (s *server) completionItem(t *text.Snapshot, data completionData, it abi.CompletionItem) protocol.CompletionItem {
 	item := protocol.CompletionItem{
 		Label:            it.Label,
 		Kind:             protocol.CompletionItemKind(it.Kind),
@@ -82,7 +90,7 @@ func (s *server) completionItem(t *text.Snapshot, ext string, it abi.CompletionI
 		InsertTextFormat: protocol.InsertTextFormat(it.InsertTextFormat),
 		FilterText:       it.FilterText,
 		SortText:         it.SortText,
-		Data:             completionData{Extension: ext},
+		Data:             data,
 	}
 	if it.Documentation != "" {
 		item.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
@@ -125,7 +133,7 @@ func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem
 		label, insert string
 		kind          protocol.CompletionItemKind
 	}
-	seen := map[key]bool{}
+	seen := make(map[key]bool, len(items))
 	out := make([]protocol.CompletionItem, 0, len(items))
 	for _, i := range order {
 		it := items[i]

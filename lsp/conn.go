@@ -132,36 +132,37 @@ func (c *conn) send(m *message) {
 // would scan and compact each again: a second pass over every
 // publishDiagnostics and every completion list.
 func appendFrame(b []byte, m *message) ([]byte, error) {
-	var errJSON []byte
+	var method, errJSON []byte
+	if m.Method != "" {
+		method = jsonenc.AppendString(nil, m.Method)
+	}
 	if m.Error != nil {
 		var err error
 		if errJSON, err = json.Marshal(m.Error); err != nil {
 			return nil, err
 		}
 	}
-	body := make([]byte, 0, 64+len(m.ID)+2*len(m.Method)+len(m.Params)+len(m.Result)+len(errJSON))
-	body = append(body, `{"jsonrpc":"2.0"`...)
-	if len(m.ID) > 0 {
-		body = append(append(body, `,"id":`...), m.ID...)
+	members := [...]struct {
+		key   string
+		value []byte
+	}{{`,"id":`, m.ID}, {`,"method":`, method}, {`,"params":`, m.Params}, {`,"result":`, m.Result}, {`,"error":`, errJSON}}
+	const head = `{"jsonrpc":"2.0"`
+	size := len(head) + len("}")
+	for _, mb := range members {
+		if len(mb.value) > 0 {
+			size += len(mb.key) + len(mb.value)
+		}
 	}
-	if m.Method != "" {
-		body = jsonenc.AppendString(append(body, `,"method":`...), m.Method)
-	}
-	if len(m.Params) > 0 {
-		body = append(append(body, `,"params":`...), m.Params...)
-	}
-	if len(m.Result) > 0 {
-		body = append(append(body, `,"result":`...), m.Result...)
-	}
-	if errJSON != nil {
-		body = append(append(body, `,"error":`...), errJSON...)
-	}
-	body = append(body, '}')
-	b = slices.Grow(b, len(body)+32)
+	b = slices.Grow(b, size+32)
 	b = append(b, "Content-Length: "...)
-	b = strconv.AppendInt(b, int64(len(body)), 10)
-	b = append(b, "\r\n\r\n"...)
-	return append(b, body...), nil
+	b = strconv.AppendInt(b, int64(size), 10)
+	b = append(b, "\r\n\r\n"+head...)
+	for _, mb := range members {
+		if len(mb.value) > 0 {
+			b = append(append(b, mb.key...), mb.value...)
+		}
+	}
+	return append(b, '}'), nil
 }
 
 // notify sends a notification to the client.
