@@ -457,8 +457,9 @@ func runHostileCase(t *testing.T, tc hostileCase, todoWasm, evilWasm string) {
 	for _, h := range st.Extensions {
 		health[h.Name] = h
 	}
-	if h := health["todo"]; h.State != "ok" || h.Calls != versions || h.Failures != 0 || h.LastError != "" {
-		t.Errorf("status of todo = %+v, want ok with %d calls and no failure", h, versions)
+	if h := health["todo"]; h.State != "ok" || h.Calls != versions || h.Failures != 0 || h.LastError != "" ||
+		h.Instances < 1 || h.MemoryBytes <= 0 {
+		t.Errorf("status of todo = %+v, want ok with %d calls, no failure, and a live instance with memory", h, versions)
 	}
 	evil, listed := health[hostileName]
 	switch {
