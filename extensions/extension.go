@@ -845,15 +845,26 @@ func (in *instance) run(ctx context.Context, ptr uint32, jsonLen, textLen int) (
 // one instance, whose caches are warm (the text it already has, which is
 // not sent again, and whatever the guest keeps from it), instead of
 // alternating between instances that each build their own.
+//
+// While every instance is busy, a caller waits up to growAfter for one to
+// be released before it starts another: starting a Go guest takes ~10 ms
+// of CPU and a few MiB, more than a burst of short calls (twenty documents
+// opened at once) waits in line, so instances are added only for calls
+// that run long.
 type pool struct {
 	tokens chan struct{} // one per instance that may be handed out: idle, or not started
 	size   int
 	start  func(context.Context) (*instance, error)
 
-	mu   sync.Mutex
-	idle []*instance // released last at the end
-	live int         // started (or starting) and not closed
+	mu       sync.Mutex
+	idle     []*instance   // released last at the end
+	live     int           // started (or starting) and not closed
+	released chan struct{} // closed at the next release, for callers waiting to grow; nil if none
 }
+
+// growAfter is how long a caller waits for a busy instance before it starts
+// another.
+const growAfter = 20 * time.Millisecond
 
 func newPool(size int, start func(context.Context) (*instance, error)) *pool {
 	p := &pool{tokens: make(chan struct{}, size), size: size, start: start}
@@ -864,22 +875,51 @@ func newPool(size int, start func(context.Context) (*instance, error)) *pool {
 }
 
 func (p *pool) acquire(ctx context.Context) (*instance, error) {
-	select {
-	case <-p.tokens:
-	default:
+	var growAt time.Time // set once this caller found every instance busy
+	for {
 		select {
 		case <-p.tokens:
+		default:
+			select {
+			case <-p.tokens:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		p.mu.Lock()
+		if n := len(p.idle); n > 0 {
+			in := p.idle[n-1]
+			p.idle[n-1] = nil
+			p.idle = p.idle[:n-1]
+			p.mu.Unlock()
+			return in, nil
+		}
+		if p.live == 0 {
+			break
+		}
+		if growAt.IsZero() {
+			growAt = time.Now().Add(growAfter)
+		}
+		wait := time.Until(growAt)
+		if wait <= 0 {
+			break
+		}
+		// Every instance is busy: give the slot back and wait for a release.
+		if p.released == nil {
+			p.released = make(chan struct{})
+		}
+		released := p.released
+		p.mu.Unlock()
+		p.tokens <- struct{}{}
+		timer := time.NewTimer(wait)
+		select {
+		case <-released:
+		case <-timer.C:
 		case <-ctx.Done():
+			timer.Stop()
 			return nil, ctx.Err()
 		}
-	}
-	p.mu.Lock()
-	if n := len(p.idle); n > 0 {
-		in := p.idle[n-1]
-		p.idle[n-1] = nil
-		p.idle = p.idle[:n-1]
-		p.mu.Unlock()
-		return in, nil
+		timer.Stop()
 	}
 	p.live++
 	p.mu.Unlock()
@@ -887,11 +927,20 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 	if err != nil {
 		p.mu.Lock()
 		p.live--
+		p.wakeWaiters()
 		p.mu.Unlock()
 		p.tokens <- struct{}{}
 		return nil, err
 	}
 	return in, nil
+}
+
+// wakeWaiters wakes the callers waiting for a busy instance. p.mu is held.
+func (p *pool) wakeWaiters() {
+	if p.released != nil {
+		close(p.released)
+		p.released = nil
+	}
 }
 
 // release returns a healthy instance to the pool and closes a broken one.
@@ -905,6 +954,7 @@ func (p *pool) release(in *instance, healthy bool) {
 	} else {
 		p.live--
 	}
+	p.wakeWaiters()
 	p.mu.Unlock()
 	p.tokens <- struct{}{}
 }

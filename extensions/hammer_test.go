@@ -119,3 +119,39 @@ func TestPoolHandsOutTheInstanceReleasedLast(t *testing.T) {
 		t.Errorf("started %d, live %d, idle %d; want 2 of each", started, live, idle)
 	}
 }
+
+// TestPoolWaitsBeforeGrowing: while its instance is busy, a caller waits for
+// it rather than start another, unless the wait exceeds growAfter.
+func TestPoolWaitsBeforeGrowing(t *testing.T) {
+	var started atomic.Int64
+	p := newPool(2, func(context.Context) (*instance, error) {
+		started.Add(1)
+		return &instance{}, nil
+	})
+	ctx := testContext(t)
+	a, _ := p.acquire(ctx)
+
+	// Released soon: the second caller gets the same instance.
+	got := make(chan *instance)
+	go func() {
+		in, _ := p.acquire(ctx)
+		got <- in
+	}()
+	time.Sleep(growAfter / 4)
+	p.release(a, true)
+	if in := <-got; in != a || started.Load() != 1 {
+		t.Fatalf("after a short wait: got %p (the busy one is %p), %d started; want the busy one and 1 started", in, a, started.Load())
+	}
+
+	// Held: after growAfter the second caller starts its own.
+	begin := time.Now()
+	b, err := p.acquire(ctx)
+	if err != nil || b == a || started.Load() != 2 {
+		t.Fatalf("while the instance is held: got %p, %v, %d started; want a new one, 2 started", b, err, started.Load())
+	}
+	if waited := time.Since(begin); waited < growAfter {
+		t.Errorf("a second instance started after %s, before growAfter (%s)", waited, growAfter)
+	}
+	p.release(a, true)
+	p.release(b, true)
+}
