@@ -30,6 +30,7 @@ type indexedWord struct {
 	count              int32 // occurrences in the text
 	runes              int32 // length in characters
 	dataStart, dataEnd int32 // count in decimal, the completion item's data: counts[dataStart:dataEnd]
+	hash               uint32
 }
 
 // indexes keeps the index of the documents used most recently.
@@ -39,15 +40,30 @@ func indexOf(doc *sdk.Document) *wordIndex { return indexes.Get(doc, buildIndex)
 
 func buildIndex(text string) *wordIndex {
 	idx := &wordIndex{text: text}
-	at := make(map[string]int) // word → its place in words
-	forEachWord(text, func(start, end int) {
+	// Each distinct word once, found through a hash table of word numbers
+	// (+1; 0 is an empty slot) open-addressed by the hash forEachWord
+	// computes: a Go map would hash every word again and cost a few dozen
+	// function calls and loop iterations per lookup in the guest.
+	table := make([]int32, 1024)
+	forEachWord(text, func(start, end int, hash uint32) {
 		word := text[start:end]
-		if i, ok := at[word]; ok {
-			idx.words[i].count++
-			return
+		mask := uint32(len(table) - 1)
+		for i := hash & mask; ; i = (i + 1) & mask {
+			n := table[i]
+			if n == 0 {
+				table[i] = int32(len(idx.words) + 1)
+				idx.words = append(idx.words, indexedWord{start: int32(start), end: int32(end), count: 1,
+					runes: int32(utf8.RuneCountInString(word)), hash: hash})
+				if 2*len(idx.words) > len(table) {
+					table = rehash(idx.words, 2*len(table))
+				}
+				return
+			}
+			if w := &idx.words[n-1]; w.hash == hash && sdk.Equal(idx.word(w), word) {
+				w.count++
+				return
+			}
 		}
-		at[word] = len(idx.words)
-		idx.words = append(idx.words, indexedWord{start: int32(start), end: int32(end), count: 1, runes: int32(utf8.RuneCountInString(word))})
 	})
 	slices.SortFunc(idx.words, func(a, b indexedWord) int { return strings.Compare(idx.word(&a), idx.word(&b)) })
 	for i := range idx.words {
@@ -57,6 +73,20 @@ func buildIndex(text string) *wordIndex {
 		w.dataEnd = int32(len(idx.counts))
 	}
 	return idx
+}
+
+// rehash returns a table of size slots (a power of two) for words.
+func rehash(words []indexedWord, size int) []int32 {
+	table := make([]int32, size)
+	mask := uint32(size - 1)
+	for n := range words {
+		i := words[n].hash & mask
+		for table[i] != 0 {
+			i = (i + 1) & mask
+		}
+		table[i] = int32(n + 1)
+	}
+	return table
 }
 
 // word is w's text.

@@ -174,19 +174,24 @@ func hasPrefix(word, prefix string, ignoreCase bool) bool {
 
 // forEachWord calls f with the bounds of every word of text: a maximal run
 // of word characters that starts with a letter or '_' (a run starting with
-// a digit, such as 0x1f or 3rd, is not a word).
-func forEachWord(text string, f func(start, end int)) {
+// a digit, such as 0x1f or 3rd, is not a word), and a hash of the word
+// (equal words have equal hashes), computed on the way: hashing it apart
+// would loop over it again, at the guest's cost per iteration.
+func forEachWord(text string, f func(start, end int, hash uint32)) {
+	const prime = 16777619 // FNV-1a's
 	for i := 0; i < len(text); {
 		if c := text[i]; c < utf8.RuneSelf && !asciiWord[c] {
 			i++
 			continue
 		}
 		start := i
+		hash := uint32(2166136261)
 		for i < len(text) {
 			if c := text[i]; c < utf8.RuneSelf {
 				if !asciiWord[c] {
 					break
 				}
+				hash = (hash ^ uint32(c)) * prime
 				i++
 				continue
 			}
@@ -194,6 +199,7 @@ func forEachWord(text string, f func(start, end int)) {
 			if !isWordRune(r) {
 				break
 			}
+			hash = (hash ^ uint32(r)) * prime
 			i += n
 		}
 		if i == start { // a non-ASCII character that is not a word character
@@ -202,7 +208,7 @@ func forEachWord(text string, f func(start, end int)) {
 			continue
 		}
 		if isWordStart(text[start:i]) {
-			f(start, i)
+			f(start, i, hash)
 		}
 	}
 }

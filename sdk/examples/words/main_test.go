@@ -213,7 +213,14 @@ func FuzzForEachWord(f *testing.F) {
 			}
 		}
 		var got [][2]int
-		forEachWord(text, func(start, end int) { got = append(got, [2]int{start, end}) })
+		hashes := map[string]uint32{}
+		forEachWord(text, func(start, end int, hash uint32) {
+			got = append(got, [2]int{start, end})
+			if h, seen := hashes[text[start:end]]; seen && h != hash {
+				t.Fatalf("forEachWord(%q): %q hashed to %#x and %#x", text, text[start:end], h, hash)
+			}
+			hashes[text[start:end]] = hash
+		})
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("forEachWord(%q) = %v, want %v", text, got, want)
 		}
