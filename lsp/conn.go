@@ -35,6 +35,14 @@ type message struct {
 	Error   *jsonrpc2.Error `json:"error,omitempty"`
 }
 
+// resultThen is a result with work to start once it is queued for the
+// client: initialize's answer goes out before the extensions' load takes
+// the cores.
+type resultThen struct {
+	result any
+	then   func()
+}
+
 // encodedJSON is a result the server encoded itself: valid, compact JSON,
 // sent as it is instead of through json.Marshal.
 type encodedJSON []byte
@@ -264,10 +272,17 @@ func (c *conn) dispatch(ctx context.Context, h handler, body []byte) (stop bool)
 			cancel()
 		}()
 		result, err := c.runRequest(reqCtx, h, m.Method, m.Params)
+		var then func()
+		if r, ok := result.(resultThen); ok {
+			result, then = r.result, r.then
+		}
 		if reqCtx.Err() != nil && ctx.Err() == nil {
 			result, err = nil, protocol.ErrRequestCancelled
 		}
 		c.reply(m.ID, result, err)
+		if then != nil {
+			then()
+		}
 	}
 	if h.sync(m.Method) {
 		run()

@@ -283,7 +283,6 @@ func (s *server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	s.enc = enc // read by later requests and runs, which start after this
 	s.initialized = true
 	s.mu.Unlock()
-	s.requestLoad("start")
 	if s.opts.PollInterval >= 0 {
 		s.bg.Add(1)
 		go s.poll()
@@ -293,7 +292,9 @@ func (s *server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 		ServerInfo:   &protocol.ServerInfo{Name: "lsphost", Version: s.opts.Version},
 	}
 	result.Capabilities.PositionEncoding = encName
-	return result, nil
+	// The load starts once the answer is queued: it takes both cores at
+	// once, and the answer must not wait for a turn on them.
+	return resultThen{result, func() { s.requestLoad("start") }}, nil
 }
 
 // cachedDeclarations returns what the enabled extensions declared when they
