@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -231,13 +232,21 @@ func FuzzForEachWord(f *testing.F) {
 		}
 		list, _ := complete(&sdk.CompletionRequest{Document: &sdk.Document{Text: text}, Offset: offset})
 		start, _ := wordBounds(text, offset)
-		words := map[string]bool{}
+		words := map[string]int{}
 		for _, w := range want {
-			words[text[w[0]:w[1]]] = true
+			words[text[w[0]:w[1]]]++
 		}
+		_, end := wordBounds(text, offset)
 		for i, item := range list.Items {
-			if !words[item.Label] || !strings.HasPrefix(item.Label, text[start:offset]) || utf8.RuneCountInString(item.Label) < 3 {
+			if words[item.Label] == 0 || !strings.HasPrefix(item.Label, text[start:offset]) || utf8.RuneCountInString(item.Label) < 3 {
 				t.Errorf("label %q is not a word of %q with prefix %q", item.Label, text, text[start:offset])
+			}
+			count := words[item.Label]
+			if item.Label == text[start:end] {
+				count-- // the word being typed is not counted
+			}
+			if string(item.Data) != strconv.Itoa(count) {
+				t.Errorf("label %q: data %s, want its count %d", item.Label, item.Data, count)
 			}
 			if i > 0 && list.Items[i-1].Label >= item.Label {
 				t.Errorf("labels %q, %q out of order or repeated", list.Items[i-1].Label, item.Label)
