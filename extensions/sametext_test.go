@@ -1,10 +1,10 @@
 package extensions
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/lsphost/lsphost/internal/echosum"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
@@ -18,16 +18,6 @@ func (c *countedText) Len() int { return len(c.s) }
 func (c *countedText) CopyTo(dst []byte) int {
 	c.copies++
 	return copy(dst, c.s)
-}
-
-// fnv is the echo guest's summary of a text.
-func fnv(text string) string {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(text); i++ {
-		h ^= uint64(text[i])
-		h *= 1099511628211
-	}
-	return fmt.Sprintf("len=%d fnv=%016x", len(text), h)
 }
 
 // TestSameTextIsNotSentAgain: a text an instance of a guest that keeps
@@ -51,8 +41,8 @@ func TestSameTextIsNotSentAgain(t *testing.T) {
 	content := strings.Repeat("some text é ", 1000)
 	first := &countedText{s: content}
 	for i := range 3 {
-		if got := diagnose(echo, first, content); len(got) != 1 || got[0] != fnv(content) {
-			t.Fatalf("call %d: echo saw %v, want %s", i, got, fnv(content))
+		if got := diagnose(echo, first, content); len(got) != 1 || got[0] != echosum.Of(content) {
+			t.Fatalf("call %d: echo saw %v, want %s", i, got, echosum.Of(content))
 		}
 	}
 	if first.copies != 1 {

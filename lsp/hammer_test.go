@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lsphost/lsphost/internal/echosum"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 	"github.com/lsphost/lsphost/lsp/text"
 )
@@ -124,21 +125,11 @@ func TestHammerDocuments(t *testing.T) {
 				}
 			case !ok || p.Version == nil || int(*p.Version) != d.version:
 				t.Errorf("%s: last publish %+v, want version %d", d.uri, p, d.version)
-			case len(p.Diagnostics) != 1 || p.Diagnostics[0].Message != echoSummary(d.text):
-				t.Errorf("%s version %d: diagnostics %+v, want the echo of %q (%s)", d.uri, d.version, p.Diagnostics, d.text, echoSummary(d.text))
+			case len(p.Diagnostics) != 1 || p.Diagnostics[0].Message != echosum.Of(d.text):
+				t.Errorf("%s version %d: diagnostics %+v, want the echo of %q (%s)", d.uri, d.version, p.Diagnostics, d.text, echosum.Of(d.text))
 			}
 		}
 	}
-}
-
-// echoSummary is what the echo guest reports for text.
-func echoSummary(text string) string {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(text); i++ {
-		h ^= uint64(text[i])
-		h *= 1099511628211
-	}
-	return fmt.Sprintf("len=%d fnv=%016x", len(text), h)
 }
 
 // splitFrames splits a server's output into message bodies.

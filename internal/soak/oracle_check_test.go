@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/lsphost/lsphost/extensions"
+	"github.com/lsphost/lsphost/internal/echosum"
 )
 
 // TestOracle pins the oracle to cases worked out by hand, so that a wrong
@@ -37,7 +38,7 @@ func TestOracle(t *testing.T) {
 
 	text := "x TODO y\r\nTODOS _TODO 中TODO FIXME: 😀漢 é"
 	want := []string{
-		`0:0-0:0 echo/4 "` + summary(text) + `"`,
+		`0:0-0:0 echo/4 "` + echosum.Of(text) + `"`,
 		`0:2-0:6 todo/3 "TODO y"`,
 		`1:12-1:13 wide/4 "1 wide"`, // 中, before a TODO that is no marker
 		`1:18-1:23 todo/2 "FIXME: 😀漢 é"`,
@@ -49,7 +50,7 @@ func TestOracle(t *testing.T) {
 		t.Errorf("expectedDiagnostics =\n%q\nwant\n%q", got, want)
 	}
 	// wide does not apply to go; TODO is not a keyword any more.
-	want = []string{`0:0-0:0 echo/4 "` + summary(text) + `"`, `1:18-1:23 todo/2 "FIXME: 😀漢 é"`}
+	want = []string{`0:0-0:0 echo/4 "` + echosum.Of(text) + `"`, `1:18-1:23 todo/2 "FIXME: 😀漢 é"`}
 	slices.Sort(want)
 	if got := expectedDiagnostics(config{todoKeywords: []string{"FIXME"}, wideEnabled: true, wideMinRun: 1}, "go", text); !slices.Equal(got, want) {
 		t.Errorf("expectedDiagnostics for go with FIXME only =\n%q\nwant\n%q", got, want)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lsphost/lsphost/internal/echosum"
 )
 
 // This file is the oracle: what the stable extensions must report for a
@@ -119,7 +121,7 @@ func expectedDiagnostics(cfg config, languageID, text string) []string {
 			out = append(out, d.String())
 		}
 	}
-	out = append(out, diagnostic{Severity: 4, Source: "echo", Message: summary(text)}.String())
+	out = append(out, diagnostic{Severity: 4, Source: "echo", Message: echosum.Of(text)}.String())
 	slices.Sort(out)
 	return out
 }
@@ -187,16 +189,6 @@ func wideRuns(text string, minRun int) []diagnostic {
 	}
 	flush(len(text))
 	return out
-}
-
-// summary is the echo guest's message: length and FNV-1a 64 of the bytes.
-func summary(text string) string {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(text); i++ {
-		h ^= uint64(text[i])
-		h *= 1099511628211
-	}
-	return fmt.Sprintf("len=%d fnv=%016x", len(text), h)
 }
 
 // expectedWords is what the words example must propose at byte offset off:
