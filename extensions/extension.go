@@ -61,6 +61,13 @@ type Text interface {
 	CopyTo(dst []byte) int
 }
 
+// StringText is a Text held in a string, for a caller that has the whole
+// text at hand (lsphost verify, benchmarks, tests).
+type StringText string
+
+func (s StringText) Len() int              { return len(s) }
+func (s StringText) CopyTo(dst []byte) int { return copy(dst, s) }
+
 // Document is what a diagnostics or completion call is about.
 type Document struct {
 	URI        string

@@ -24,13 +24,6 @@ import (
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
-// text is a document's text for the host: the test's stand-in for the
-// server's text snapshots.
-type text string
-
-func (s text) Len() int              { return len(s) }
-func (s text) CopyTo(dst []byte) int { return copy(dst, s) }
-
 // sizedText is a text of n bytes of 'x' that is never built in full unless
 // the host copies it.
 type sizedText int
@@ -53,7 +46,7 @@ func testContext(t testing.TB) context.Context {
 }
 
 func doc(s string) Document {
-	return Document{URI: "file:///w/a.txt", LanguageID: "plaintext", Version: 1, Text: text(s)}
+	return Document{URI: "file:///w/a.txt", LanguageID: "plaintext", Version: 1, Text: StringText(s)}
 }
 
 // newHost returns a Host that shares the tests' compilation cache, closed

@@ -291,7 +291,7 @@ func (v *verifier) callBody(ctx context.Context, body []byte, text any) ([]byte,
 	}
 	var t Text
 	if s, ok := text.(string); ok {
-		t = textString(s)
+		t = StringText(s)
 	}
 	callCtx, cancel := context.WithTimeout(ctx, v.spec.Timeout)
 	defer cancel()
@@ -307,11 +307,6 @@ func (v *verifier) callBody(ctx context.Context, body []byte, text any) ([]byte,
 }
 
 var errSkipped = errors.New("not run: earlier calls trapped or timed out")
-
-type textString string
-
-func (s textString) Len() int              { return len(s) }
-func (s textString) CopyTo(dst []byte) int { return copy(dst, s) }
 
 // callFailed reports a call that did not answer.
 func (v *verifier) callFailed(name string, err error) {

@@ -13,12 +13,6 @@ import (
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
-// stringText is a document text for direct extension calls.
-type stringText string
-
-func (s stringText) Len() int              { return len(s) }
-func (s stringText) CopyTo(dst []byte) int { return copy(dst, s) }
-
 // BenchmarkFanOut diagnoses one 100 KiB document with four extensions:
 // each alone, one after the other ("sum"), and all four at once through
 // fanOut, as a diagnostics run does ("fanout"). It reports fanout/sum: the
@@ -44,7 +38,7 @@ func BenchmarkFanOut(b *testing.B) {
 	for i := 0; sb.Len() < 100<<10; i++ {
 		fmt.Fprintf(&sb, "\tvalue_%d := compute(alpha, beta) // TODO check %d FIXME XXX HACK\n", i, i)
 	}
-	doc := extensions.Document{URI: "file:///w/a.go", LanguageID: "go", Version: 1, Text: stringText(sb.String())}
+	doc := extensions.Document{URI: "file:///w/a.go", LanguageID: "go", Version: 1, Text: extensions.StringText(sb.String())}
 	ctx := context.Background()
 	diagnose := func(ctx context.Context, ext *extensions.Extension) (int, error) {
 		d, err := ext.Diagnostics(ctx, doc)

@@ -22,11 +22,6 @@ func benchText(size int) string {
 	return sb.String()[:size]
 }
 
-type text string
-
-func (s text) Len() int              { return len(s) }
-func (s text) CopyTo(dst []byte) int { return copy(dst, s) }
-
 // BenchmarkTodo runs the same diagnostics request on the todo extension in
 // wasm under the real host and natively through sdk.Handle, in one run, so
 // that the ratio of the two is measured on the same machine at the same
@@ -45,7 +40,7 @@ func BenchmarkTodo(b *testing.B) {
 	for _, size := range []int{1 << 10, 100 << 10} {
 		s := benchText(size)
 		want := strings.Count(s, "TODO")
-		doc := extensions.Document{URI: "file:///w/a.go", LanguageID: "go", Version: 1, Text: text(s)}
+		doc := extensions.Document{URI: "file:///w/a.go", LanguageID: "go", Version: 1, Text: extensions.StringText(s)}
 		b.Run(fmt.Sprintf("wasm/%dKB", size>>10), func(b *testing.B) {
 			b.SetBytes(int64(size))
 			b.ReportAllocs()
