@@ -57,12 +57,13 @@ func (c *client) open(path, text string) string {
 	return uri
 }
 
+// writeFile replaces the file at path with content as an editor that saves
+// by rename does, so the server never reads it half written (a truncation
+// is written on purpose, as "": TestReloadWaitsOutATruncatedConfig), with a
+// new modification time even on a coarse clock: the reload looks at size
+// and time.
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
-	// Written aside and renamed into place, as the scenario harness does:
-	// a truncation is written on purpose, as "" (see
-	// TestReloadWaitsOutATruncatedConfig). A new modification time even on
-	// a coarse clock: the reload looks at size and time.
 	if err := os.WriteFile(path+".tmp", []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -421,25 +421,15 @@ func (s *scenario) run(args []string) {
 		s.c.notify(args[1], json.RawMessage(s.expand(args[2])))
 	case "write": // write NAME FROM: replace workspace file NAME by workspace file FROM and tell the server
 		need(3)
-		path := filepath.Join(s.root, args[1])
 		content, err := os.ReadFile(filepath.Join(s.root, args[2])) // with $name.wasm expanded
-		if err == nil {
-			// Written aside and renamed into place, so the server never
-			// sees the file empty: with os.WriteFile, a writer starved
-			// between truncation and write for over the server's second
-			// of patience (seen in CI, under the race detector on two
-			// cores) made it load an empty configuration.
-			// TestReloadWaitsOutATruncatedConfig tests truncation itself.
-			tmp := path + ".tmp"
-			if err = os.WriteFile(tmp, content, 0o644); err == nil {
-				err = os.Rename(tmp, path)
-			}
-		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		later := time.Now().Add(2 * time.Second) // a new modification time even on a coarse clock
-		os.Chtimes(path, later, later)
+		// Renamed into place (writeFile): with os.WriteFile, a writer
+		// starved between truncation and write for over the server's
+		// second of patience (seen in CI, under the race detector on two
+		// cores) made it load an empty configuration.
+		writeFile(t, filepath.Join(s.root, args[1]), string(content))
 		s.c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": s.uri(args[1]), "type": 2}}})
 	case "awaitmessage": // awaitmessage TEXT: wait for a window/showMessage containing TEXT and print it
 		need(2)
