@@ -2,9 +2,12 @@ package extensions
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tetratelabs/wazero"
 
 	"github.com/lsphost/lsphost/abi"
 	"github.com/lsphost/lsphost/internal/cputime"
@@ -133,5 +136,44 @@ func BenchmarkPool(b *testing.B) {
 			b.Fatal(err)
 		}
 		ext.pool.release(inst, true)
+	}
+}
+
+// BenchmarkInstantiate starts a new instance of the todo Go guest, up to
+// its answer to initialize, as the pool does when it grows: compiled from
+// the module as lsphost loads it (packed: packData) and as the Go linker
+// wrote it (as-built), in one run.
+//
+//	go test -run '^$' -bench Instantiate -benchmem ./extensions
+func BenchmarkInstantiate(b *testing.B) {
+	wasm := wasmbuild.Example(b, "todo")
+	ext := load(b, newHost(b, Options{}), testSpec("todo", wasm))
+	code, err := os.ReadFile(wasm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	packed := ext.module.compiled
+	asBuilt, err := ext.module.rt.CompileModule(ctx, code)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, m := range []struct {
+		name     string
+		compiled wazero.CompiledModule
+	}{{"packed", packed}, {"as-built", asBuilt}} {
+		b.Run(m.name, func(b *testing.B) {
+			ext.module.compiled = m.compiled
+			defer func() { ext.module.compiled = packed }()
+			b.ReportAllocs()
+			defer cputime.Report(b)()
+			for b.Loop() {
+				inst, err := ext.instantiate(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				inst.close()
+			}
+		})
 	}
 }
