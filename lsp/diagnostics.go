@@ -26,12 +26,17 @@ type publishParams struct {
 }
 
 // Edits closer together than burstGap are a burst (a script, a paste sent
-// as many changes, a multi-cursor edit): their diagnostics wait until the
-// burst pauses for burstGap, but never more than maxBurstWait after the last
-// run. An edit after a pause is diagnosed at once. See RATIONALE.md ("Why
-// coalesce diagnostics instead of debouncing?").
+// as many changes, a multi-cursor edit): their run waits until the burst
+// pauses, but never more than maxBurstWait after the last run. It starts
+// once the edits have paused for burstPause, a little less than burstGap, so
+// that a run of a millisecond or so has its answer out about when the pause
+// reaches burstGap; an edit that comes during the run makes the answer
+// stale, and it is not published. An edit after a pause is diagnosed at
+// once. See RATIONALE.md ("Why coalesce diagnostics instead of
+// debouncing?").
 const (
 	burstGap     = 7 * time.Millisecond
+	burstPause   = 5500 * time.Microsecond
 	maxBurstWait = 200 * time.Millisecond
 )
 
@@ -52,15 +57,21 @@ func (s *server) scheduleDiagnostics(d *document, edit bool) {
 	case d.running:
 		d.dirty = true
 	case inBurst:
-		if d.timer == nil {
-			// A pending run: shutdown waits on it, and status counts it.
-			s.docs.runs.Add(1)
-			s.docs.running.Add(1)
-			s.armTimer(d, burstGap)
-		}
+		s.deferRun(d, burstPause)
 	default:
 		s.startRun(d)
 		s.stopTimer(d)
+	}
+}
+
+// deferRun makes d's run a pending one, due after, unless one is pending
+// already. documents.mu must be held.
+func (s *server) deferRun(d *document, after time.Duration) {
+	if d.timer == nil {
+		// A pending run: shutdown waits on it, and status counts it.
+		s.docs.runs.Add(1)
+		s.docs.running.Add(1)
+		s.armTimer(d, after)
 	}
 }
 
@@ -90,8 +101,8 @@ func (s *server) burstPaused(d *document, timer **time.Timer) {
 		s.pendingDone() // cancelled, or the document closed
 		return
 	}
-	if quiet := time.Since(d.lastEdit); quiet < burstGap && time.Since(d.lastRun) < maxBurstWait {
-		s.armTimer(d, burstGap-quiet) // still typing: wait on, same pending run
+	if quiet := time.Since(d.lastEdit); quiet < burstPause && time.Since(d.lastRun) < maxBurstWait {
+		s.armTimer(d, burstPause-quiet) // still typing: wait on, same pending run
 		return
 	}
 	d.timer = nil
@@ -142,6 +153,14 @@ func (s *server) runDiagnostics(snap snapshot) {
 		}
 		if s.docs.m[d.uri] != d || !d.dirty && !replaced {
 			d.running = false
+			s.docs.mu.Unlock()
+			return
+		}
+		if quiet := time.Since(d.lastEdit); !replaced && quiet < burstPause && time.Since(d.lastRun) < maxBurstWait {
+			// Edited during the run, and the burst goes on: the next run
+			// waits for the pause, like any run in a burst.
+			s.deferRun(d, burstPause-quiet)
+			d.running, d.dirty = false, false
 			s.docs.mu.Unlock()
 			return
 		}

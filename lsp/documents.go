@@ -24,7 +24,8 @@ type document struct {
 	text       *text.Snapshot
 
 	// Diagnostics scheduling: at most one run per document; edits during a
-	// run mark it dirty and the run goes again with the latest text.
+	// run mark it dirty and the run goes again with the latest text, or,
+	// in a burst of edits, once the burst pauses.
 	running, dirty bool
 	published      []byte      // the last publishDiagnostics params sent
 	lastEdit       time.Time   // when the last change arrived
