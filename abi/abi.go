@@ -15,10 +15,15 @@ import "encoding/json"
 // any other major version.
 const Version = 1
 
-// Exports every extension provides.
+// Exports of an extension: ExportVersion, and either ExportHandle or both
+// ExportAlloc and ExportCall (ExportHandle is used when there are all three).
 const (
 	// ExportVersion is "() -> i32": the ABI major version the extension speaks.
 	ExportVersion = "lsphost_abi_version"
+	// ExportHandle is "(json_len i32, text_len i32) -> i64": handles one
+	// request, which it reads into its own buffer with ImportReadRequest,
+	// and returns the response location packed as ptr<<32 | len.
+	ExportHandle = "lsphost_handle"
 	// ExportAlloc is "(size i32) -> i32": a guest buffer of at least size
 	// bytes for the next call's input, or 0 if it cannot be allocated.
 	ExportAlloc = "lsphost_alloc"
@@ -42,6 +47,10 @@ const (
 	// It returns the file's size (copying only when it fits in buf_cap) or
 	// a negative ReadError.
 	ImportReadFile = "read_file"
+	// ImportReadRequest is "(ptr i32)": during ExportHandle, copies the
+	// request JSON and the text after it (json_len + text_len bytes) to ptr.
+	// Called at any other time, or with a range outside memory, it traps.
+	ImportReadRequest = "read_request"
 )
 
 // ReadError is a negative result of ImportReadFile.

@@ -199,6 +199,18 @@ func (e *Extension) track(in *instance) {
 	}
 }
 
+// instanceOf returns e's live instance of module m, or nil.
+func (e *Extension) instanceOf(m api.Module) *instance {
+	e.liveMu.Lock()
+	defer e.liveMu.Unlock()
+	for in := range e.live {
+		if in.mod == m {
+			return in
+		}
+	}
+	return nil
+}
+
 // Idle reports whether no call is running on the extension: every live
 // instance is back in its pool.
 func (e *Extension) Idle() bool {
@@ -446,7 +458,7 @@ func (e *Extension) instantiate(ctx context.Context) (*instance, error) {
 		return nil, err
 	}
 	var decl abi.InitializeResult
-	if err := inst.call(ctx, e.initializeRequest(), nil, &decl); err != nil {
+	if err := inst.call(e.callerContext(ctx), e.initializeRequest(), nil, &decl); err != nil {
 		var guestErr *GuestError
 		if !errors.As(err, &guestErr) {
 			err = e.explainTrap(ctx, err, limit, inst)
@@ -503,6 +515,7 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 	inst := &instance{
 		mod:      mod,
 		mem:      mod.Memory(),
+		handleFn: mod.ExportedFunction(abi.ExportHandle),
 		allocFn:  mod.ExportedFunction(abi.ExportAlloc),
 		callFn:   mod.ExportedFunction(abi.ExportCall),
 		flushes:  []func(){stdout.flush, stderr.flush},
@@ -709,10 +722,12 @@ func (w *lineWriter) flush() {
 type instance struct {
 	mod             api.Module
 	mem             api.Memory
+	handleFn        api.Function // nil: the guest takes requests through allocFn and callFn
 	allocFn, callFn api.Function
 	stack           [3]uint64
-	body            []byte    // the request JSON, reused from call to call
-	deadline        *deadline // reused from call to call
+	body            []byte         // the request JSON, reused from call to call
+	pending         pendingRequest // the request lsphost_handle may read, while it runs
+	deadline        *deadline      // reused from call to call
 	flushes         []func()
 	stderr          *lineWriter // a Go guest says there why it died
 	untrack         func()      // forgets it in its extension's live set
@@ -785,6 +800,9 @@ func (in *instance) callRaw(ctx context.Context, body []byte, text Text) ([]byte
 	if text != nil {
 		textLen = text.Len()
 	}
+	if in.handleFn != nil {
+		return in.handle(ctx, body, text, textLen)
+	}
 	ptr, err := in.alloc(ctx, len(body)+textLen)
 	if err != nil {
 		return nil, err
@@ -793,6 +811,48 @@ func (in *instance) callRaw(ctx context.Context, body []byte, text Text) ([]byte
 		return nil, err
 	}
 	return in.run(ctx, ptr, len(body), textLen)
+}
+
+// pendingRequest is a request being handled by lsphost_handle: the guest reads it
+// with read_request.
+type pendingRequest struct {
+	active  bool
+	body    []byte
+	text    Text
+	textLen int
+}
+
+// handle runs lsphost_handle, the one-call form of a request: the guest
+// copies the request into its own buffer with read_request (readRequest)
+// while the call runs.
+func (in *instance) handle(ctx context.Context, body []byte, text Text, textLen int) ([]byte, error) {
+	in.pending = pendingRequest{active: true, body: body, text: text, textLen: textLen}
+	in.stack[0], in.stack[1] = uint64(len(body)), uint64(textLen)
+	err := in.handleFn.CallWithStack(ctx, in.stack[:])
+	in.pending = pendingRequest{}
+	if err != nil {
+		return nil, err
+	}
+	return in.response(abi.ExportHandle)
+}
+
+// readRequest is read_request for this instance: it copies the pending
+// request to ptr. It panics, which traps the guest, outside lsphost_handle
+// or when the range is outside memory.
+func (in *instance) readRequest(ptr uint32) {
+	p := in.pending
+	if !p.active {
+		panic(fmt.Errorf("%s called outside %s", abi.ImportReadRequest, abi.ExportHandle))
+	}
+	total := len(p.body) + p.textLen
+	buf, ok := in.mem.Read(ptr, uint32(total))
+	if !ok {
+		panic(fmt.Errorf("%s(%#x): %d bytes from there are outside memory of %d bytes", abi.ImportReadRequest, ptr, total, in.mem.Size()))
+	}
+	copy(buf, p.body)
+	if p.text != nil {
+		p.text.CopyTo(buf[len(p.body):])
+	}
 }
 
 // alloc calls lsphost_alloc for an input of total bytes.
@@ -830,8 +890,14 @@ func (in *instance) run(ctx context.Context, ptr uint32, jsonLen, textLen int) (
 	if err := in.callFn.CallWithStack(ctx, in.stack[:]); err != nil {
 		return nil, err
 	}
+	return in.response(abi.ExportCall)
+}
+
+// response returns a view of the response whose location export returned,
+// valid until the next call into the instance.
+func (in *instance) response(export string) ([]byte, error) {
 	if in.stack[0] == 0 {
-		return nil, fmt.Errorf("%s returned 0: the extension reported a protocol failure", abi.ExportCall)
+		return nil, fmt.Errorf("%s returned 0: the extension reported a protocol failure", export)
 	}
 	outPtr, outLen := abi.UnpackResult(in.stack[0])
 	if outLen > maxOutput {

@@ -135,20 +135,37 @@ func (e *Extension) setup(ctx context.Context) error {
 // exportSignatures are the ABI's exports and their wasm signatures.
 var exportSignatures = map[string]struct{ params, results []api.ValueType }{
 	abi.ExportVersion: {nil, []api.ValueType{api.ValueTypeI32}},
+	abi.ExportHandle:  {[]api.ValueType{api.ValueTypeI32, api.ValueTypeI32}, []api.ValueType{api.ValueTypeI64}},
 	abi.ExportAlloc:   {[]api.ValueType{api.ValueTypeI32}, []api.ValueType{api.ValueTypeI32}},
 	abi.ExportCall:    {[]api.ValueType{api.ValueTypeI32, api.ValueTypeI32, api.ValueTypeI32}, []api.ValueType{api.ValueTypeI64}},
+}
+
+// missingExports lists the exports a module needs but lacks: the version,
+// and either lsphost_handle or both lsphost_alloc and lsphost_call.
+func missingExports(fns map[string]api.FunctionDefinition) []string {
+	var missing []string
+	if fns[abi.ExportVersion] == nil {
+		missing = append(missing, abi.ExportVersion)
+	}
+	if fns[abi.ExportHandle] == nil {
+		for _, name := range []string{abi.ExportAlloc, abi.ExportCall} {
+			if fns[name] == nil {
+				missing = append(missing, name)
+			}
+		}
+	}
+	return missing
 }
 
 func checkExports(m wazero.CompiledModule) error {
 	var errs []error
 	fns := m.ExportedFunctions()
+	for _, name := range missingExports(fns) {
+		errs = append(errs, fmt.Errorf("missing export %q", name))
+	}
 	for _, name := range sortedKeys(exportSignatures) {
 		want := exportSignatures[name]
-		fn, ok := fns[name]
-		switch {
-		case !ok:
-			errs = append(errs, fmt.Errorf("missing export %q", name))
-		case !sameTypes(fn.ParamTypes(), want.params) || !sameTypes(fn.ResultTypes(), want.results):
+		if fn, ok := fns[name]; ok && (!sameTypes(fn.ParamTypes(), want.params) || !sameTypes(fn.ResultTypes(), want.results)) {
 			errs = append(errs, fmt.Errorf("export %q has signature %s, want %s", name,
 				signature(fn.ParamTypes(), fn.ResultTypes()), signature(want.params, want.results)))
 		}

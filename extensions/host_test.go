@@ -861,3 +861,44 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestReadRequest: a guest in the one-call form gets its request through
+// read_request, as often as it asks during lsphost_handle; reading to an
+// address outside memory, or at any other time, traps the guest and
+// nothing else.
+func TestReadRequest(t *testing.T) {
+	t.Parallel()
+	ext := load(t, newHost(t, Options{}), testSpec("badread", wasmbuild.Build(t, "testdata/guests/badread")))
+	ctx := testContext(t)
+	answers := func(text, message string) {
+		t.Helper()
+		got, err := ext.Diagnostics(ctx, doc(text))
+		if err != nil || len(got) != 1 || got[0].Message != message {
+			t.Fatalf("Diagnostics(%q) = %+v, %v; want one diagnostic %q", text, got, err, message)
+		}
+	}
+	answers("hello", "hello")
+	answers("twice", "same")
+
+	_, err := ext.Diagnostics(ctx, doc("oob"))
+	if err == nil || !strings.Contains(err.Error(), "read_request(0xffffff00)") || !strings.Contains(err.Error(), "outside memory") {
+		t.Errorf("Diagnostics(oob) = %v; want a trap naming read_request and the address outside memory", err)
+	}
+	answers("hello again", "hello again") // on a new instance
+
+	inst, err := ext.pool.acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ext.pool.release(inst, false)
+	for name, ctx := range map[string]context.Context{"between calls": ext.callerContext(ctx), "without a caller": ctx} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "read_request called outside lsphost_handle") {
+					t.Errorf("read_request %s: recovered %v; want a panic (a trap) saying it was called outside lsphost_handle", name, r)
+				}
+			}()
+			hostReadRequest(ctx, inst.mod, []uint64{0})
+		}()
+	}
+}

@@ -146,6 +146,8 @@ func linkImports(ctx context.Context, rt wazero.Runtime) error {
 	_, err := rt.NewHostModuleBuilder(abi.ImportModule).
 		NewFunctionBuilder().WithFunc(hostLog).Export(abi.ImportLog).
 		NewFunctionBuilder().WithFunc(hostReadFile).Export(abi.ImportReadFile).
+		// Called on every request: a stack-based function, not reflection.
+		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(hostReadRequest), []api.ValueType{api.ValueTypeI32}, nil).Export(abi.ImportReadRequest).
 		Instantiate(ctx)
 	return err
 }
@@ -177,4 +179,16 @@ func hostReadFile(ctx context.Context, m api.Module, pathPtr, pathLen, bufPtr, b
 		return e.hostReadFile(m, pathPtr, pathLen, bufPtr, bufCap)
 	}
 	return int64(abi.ReadNotGranted)
+}
+
+func hostReadRequest(ctx context.Context, m api.Module, stack []uint64) {
+	ptr := api.DecodeU32(stack[0])
+	var in *instance
+	if e := callerOf(ctx); e != nil {
+		in = e.instanceOf(m)
+	}
+	if in == nil {
+		panic(fmt.Errorf("%s called outside %s", abi.ImportReadRequest, abi.ExportHandle))
+	}
+	in.readRequest(ptr)
 }

@@ -183,15 +183,24 @@ func (v *verifier) checkModule(ctx context.Context) bool {
 	v.pass("compile", fmt.Sprintf("%d bytes", len(code)))
 	ok := true
 	fns := compiled.ExportedFunctions()
-	for _, name := range []string{abi.ExportVersion, abi.ExportAlloc, abi.ExportCall} {
+	// The version, and lsphost_handle or lsphost_alloc and lsphost_call:
+	// those that are there are checked, and those missing are named.
+	names := []string{abi.ExportVersion, abi.ExportHandle, abi.ExportAlloc, abi.ExportCall}
+	missing := missingExports(fns)
+	for _, name := range names {
 		want := exportSignatures[name]
 		sig := signature(want.params, want.results)
 		check := "export " + name + " " + sig
 		fn, found := fns[name]
 		switch {
-		case !found:
+		case !found && !slices.Contains(missing, name):
+		case !found && name == abi.ExportVersion:
 			ok = false
 			v.fail(check, "missing", fmt.Sprintf("export a function named %q with signature %s (ABI.md \"Module\")", name, sig))
+		case !found:
+			ok = false
+			v.fail(check, "missing", fmt.Sprintf("export %q %s, or instead of %q and %q, %q %s (ABI.md \"Module\")",
+				name, sig, abi.ExportAlloc, abi.ExportCall, abi.ExportHandle, signature(exportSignatures[abi.ExportHandle].params, exportSignatures[abi.ExportHandle].results)))
 		case !sameTypes(fn.ParamTypes(), want.params) || !sameTypes(fn.ResultTypes(), want.results):
 			ok = false
 			v.fail(check, "has signature "+signature(fn.ParamTypes(), fn.ResultTypes()),
@@ -295,7 +304,7 @@ func (v *verifier) callBody(ctx context.Context, body []byte, text any) ([]byte,
 	}
 	callCtx, cancel := context.WithTimeout(ctx, v.spec.Timeout)
 	defer cancel()
-	view, err := v.inst.callRaw(callCtx, body, t)
+	view, err := v.inst.callRaw(v.ext.callerContext(callCtx), body, t)
 	if err != nil {
 		err = v.ext.explainTrap(callCtx, err, v.spec.Timeout, v.inst)
 		v.inst.close()
@@ -372,7 +381,7 @@ func (v *verifier) checkInitialize(ctx context.Context) (abi.InitializeResult, b
 	if err == nil {
 		defer other.close()
 		var again abi.InitializeResult
-		err = other.call(ctx, v.ext.initializeRequest(), nil, &again)
+		err = other.call(v.ext.callerContext(ctx), v.ext.initializeRequest(), nil, &again)
 		if err == nil && !equalJSON(decl, again) {
 			err = fmt.Errorf("a second instance declared %s, the first %s", mustJSON(again), mustJSON(decl))
 		}
@@ -752,7 +761,7 @@ func (v *verifier) checkMemory(ctx context.Context, decl abi.InitializeResult) {
 		FormatSize(uint64(warmSize)), warm, FormatSize(uint64(midSize)), mid, FormatSize(uint64(final)), v.opts.Calls)
 	if v.opts.Calls >= 4 && int(final)-int(midSize) > allowed {
 		v.fail(name, "linear memory grew to "+detail+": something is kept from every call",
-			`free each call's input buffer (at the next lsphost_alloc or once lsphost_call returns) and the previous response at the next call (ABI.md "One call")`)
+			`free each call's input buffer once the call returns (or at the next lsphost_alloc) and the previous response at the next call (ABI.md "One call")`)
 		return
 	}
 	v.pass(name, fmt.Sprintf("%s; %s per call", detail, perCall.Round(time.Microsecond)))

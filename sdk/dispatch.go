@@ -242,21 +242,6 @@ func resultResponse(b []byte, v any) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// checkInput checks the arguments of lsphost_call against the buffer that
-// lsphost_alloc returned last, at address bufAddr with bufLen bytes (none if
-// bufLen is 0).
-func checkInput(bufAddr uint32, bufLen int, ptr, jsonLen, textLen uint32) error {
-	switch {
-	case bufLen == 0:
-		return fmt.Errorf("%s called without a buffer from %s", abi.ExportCall, abi.ExportAlloc)
-	case ptr != bufAddr:
-		return fmt.Errorf("%s: buffer %#x is not the one %s returned (%#x)", abi.ExportCall, ptr, abi.ExportAlloc, bufAddr)
-	case uint64(jsonLen)+uint64(textLen) > uint64(bufLen):
-		return fmt.Errorf("%s: %d+%d bytes overflow the %d-byte buffer", abi.ExportCall, jsonLen, textLen, bufLen)
-	}
-	return nil
-}
-
 // errorResponse encodes {"error": {"message": err}}.
 func errorResponse(err error) []byte {
 	msg := err.Error()

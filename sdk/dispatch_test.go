@@ -359,28 +359,6 @@ func TestHandleCopiesText(t *testing.T) {
 	}
 }
 
-func TestCheckInput(t *testing.T) {
-	tests := []struct {
-		bufAddr               uint32
-		bufLen                int
-		ptr, jsonLen, textLen uint32
-		want                  string
-	}{
-		{0x1000, 100, 0x1000, 60, 40, ""},
-		{0x1000, 100, 0x1000, 100, 0, ""},
-		{0x1000, 100, 0x1000, 60, 41, "lsphost_call: 60+41 bytes overflow the 100-byte buffer"},
-		{0x1000, 100, 0x1000, 0xffffffff, 0xffffffff, "lsphost_call: 4294967295+4294967295 bytes overflow the 100-byte buffer"},
-		{0x1000, 100, 0x1008, 10, 0, "lsphost_call: buffer 0x1008 is not the one lsphost_alloc returned (0x1000)"},
-		{0, 0, 0x1000, 10, 0, "lsphost_call called without a buffer from lsphost_alloc"},
-	}
-	for _, tt := range tests {
-		err := checkInput(tt.bufAddr, tt.bufLen, tt.ptr, tt.jsonLen, tt.textLen)
-		if got := fmt.Sprint(err); (tt.want == "" && err != nil) || (tt.want != "" && got != tt.want) {
-			t.Errorf("checkInput(%#x, %d, %#x, %d, %d) = %v, want %q", tt.bufAddr, tt.bufLen, tt.ptr, tt.jsonLen, tt.textLen, err, tt.want)
-		}
-	}
-}
-
 func TestLogf(t *testing.T) {
 	logged := captureLog(t)
 	Logf(LogWarning, "%d keywords", 3)

@@ -17,7 +17,7 @@
 //	func main() {}
 //
 // The package implements the guest side of the ABI (abi/ABI.md): it exports
-// lsphost_abi_version, lsphost_alloc and lsphost_call, decodes each request,
+// lsphost_abi_version and lsphost_handle, decodes each request,
 // calls the registered handler, recovers its panics into error responses and
 // encodes the answer. Authors work with byte offsets into Document.Text; the
 // host converts them to LSP positions.
@@ -109,7 +109,7 @@ func Register(e Extension) {
 	registered = &e
 }
 
-// Handle answers one request exactly as the lsphost_call export does: request
+// Handle answers one request exactly as the lsphost_handle export does: request
 // is the request JSON (abi.Request), text the document's raw text, and the
 // result is the response JSON (abi.Response). It goes to the extension given
 // to Register. Handle never panics and never returns nil; it is the way to
