@@ -3,6 +3,7 @@ package extensions
 import (
 	"bytes"
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -137,9 +138,12 @@ func groupSegments(segs []segment) (starts []int, size int) {
 		for j < len(segs) && uint64(segs[j].offset)-segs[j-1].end() <= packGap {
 			j++
 		}
-		span := uint32(segs[j-1].end() - uint64(segs[i].offset))
+		span := segs[j-1].end() - uint64(segs[i].offset)
+		if span > math.MaxInt32 {
+			return nil, math.MaxInt // more than a module holds: not packed
+		}
 		// flags, i32.const, offset, end, size, bytes
-		size += 2 + lenS32(int32(segs[i].offset)) + 1 + lenU32(span) + int(span)
+		size += 2 + lenS32(int32(segs[i].offset)) + 1 + lenU32(uint32(span)) + int(span)
 		starts = append(starts, i)
 		i = j
 	}

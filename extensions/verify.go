@@ -194,6 +194,7 @@ func (v *verifier) checkModule(ctx context.Context) bool {
 		fn, found := fns[name]
 		switch {
 		case !found && !slices.Contains(missing, name):
+			// the other form's export: not needed
 		case !found && name == abi.ExportVersion:
 			ok = false
 			v.fail(check, "missing", fmt.Sprintf("export a function named %q with signature %s (ABI.md \"Module\")", name, sig))
