@@ -186,7 +186,7 @@ func (s *server) publish(d *document, version int32, diags []protocol.Diagnostic
 // their answers. A failing extension's part is left out; its error is logged
 // and returned.
 func (s *server) computeDiagnostics(ctx context.Context, snap snapshot) ([]protocol.Diagnostic, []error) {
-	ws := s.currentWorkspace()
+	ws := s.diagnosticsWorkspace()
 	exts := ws.extensionsFor(snap.uri, snap.languageID, abi.FeatureDiagnostics)
 	doc := extensions.Document{URI: string(snap.uri), LanguageID: snap.languageID, Version: snap.version, Text: snap.text}
 	results := fanOut(ctx, exts, func(ctx context.Context, ext *extensions.Extension) ([]abi.Diagnostic, error) {

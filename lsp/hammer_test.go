@@ -39,6 +39,7 @@ func TestHammerDocuments(t *testing.T) {
 	}
 	s.workspace, s.initialized = ws, true
 	close(s.started)
+	s.diagnosticsCanRun()
 
 	type doc struct {
 		uri     string

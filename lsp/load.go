@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"go.lsp.dev/protocol"
 
+	"github.com/lsphost/lsphost/abi"
 	"github.com/lsphost/lsphost/extensions"
 )
 
@@ -69,7 +71,16 @@ func (s *server) load(reason string) {
 	}
 	s.log.Info("loading extensions", "reason", reason)
 	prog := s.beginProgress("lsphost", "loading extensions")
-	ws, problems := loadWorkspace(s.bgCtx, s.host, r, loadOptions{settings: settings, previous: prev, progress: prog.report}, s.log)
+	opts := loadOptions{settings: settings, previous: prev, progress: prog.report}
+	if first {
+		opts.early = func(early *workspace) {
+			s.mu.Lock()
+			s.early = early
+			s.mu.Unlock()
+			s.diagnosticsCanRun()
+		}
+	}
+	ws, problems := loadWorkspace(s.bgCtx, s.host, r, opts, s.log)
 	prog.end(fmt.Sprintf("%d extension(s) ready", len(ws.loaded)))
 	if s.bgCtx.Err() != nil {
 		// The session ended meanwhile: close what this load started, not
@@ -84,10 +95,23 @@ func (s *server) load(reason string) {
 	s.reportProblems(problems, "lsphost: %d configuration problem(s); the rest of the configuration is in use:")
 	s.mu.Lock()
 	s.workspace = ws
+	early := s.early
+	s.early = nil
 	s.mu.Unlock()
 	s.setStamps(stamps) // as they were before loading: a change since is seen
 	if first {
 		close(s.started)
+		s.diagnosticsCanRun()
+		if early != nil && diagnosesMore(ws, early) {
+			// A declaration changed since it was cached: what was
+			// diagnosed meanwhile lacks that extension.
+			s.rediagnose()
+			if s.pulling() {
+				ctx, cancel := context.WithTimeout(s.bgCtx, clientTimeout)
+				s.refreshDiagnostics(ctx)
+				cancel()
+			}
+		}
 	} else {
 		s.retire(prev, ws)
 		s.rediagnose()
@@ -204,6 +228,34 @@ func (s *server) currentWorkspace() *workspace {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.workspace
+}
+
+// diagnosticsWorkspace is currentWorkspace for diagnostics, which need not
+// wait for the first load to finish: the extensions that diagnose load
+// first (loadWorkspace), and their workspace serves diagnostics while the
+// others load.
+func (s *server) diagnosticsWorkspace() *workspace {
+	<-s.diagnosable
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.workspace != nil {
+		return s.workspace
+	}
+	return s.early
+}
+
+// diagnosticsCanRun lets diagnosticsWorkspace return.
+func (s *server) diagnosticsCanRun() { s.diagnosing.Do(func() { close(s.diagnosable) }) }
+
+// diagnosesMore reports whether ws has an extension that diagnoses and that
+// early, the first load's early workspace, did not have.
+func diagnosesMore(ws, early *workspace) bool {
+	for _, ext := range ws.loaded {
+		if slices.Contains(ext.Declaration().Features, abi.FeatureDiagnostics) && !containsExt(early.loaded, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // retire closes the extensions of prev that ws no longer uses, once the

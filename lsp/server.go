@@ -76,6 +76,8 @@ type server struct {
 	bgCancel    context.CancelFunc
 	bg          sync.WaitGroup
 	started     chan struct{} // closed when the first load is done
+	diagnosable chan struct{} // closed when diagnostics can run: see diagnosticsWorkspace
+	diagnosing  sync.Once     // closes diagnosable
 	clientReady chan struct{} // closed when the client sent initialized
 
 	// registered are the dynamic registrations in force, by method, with
@@ -87,6 +89,7 @@ type server struct {
 	ready         bool // the client sent initialized: messages may be shown
 	shutdown      bool
 	workspace     *workspace                            // nil until the first load is done
+	early         *workspace                            // meanwhile, the extensions that diagnose, once loaded
 	folders       []string                              // the workspace folders
 	settings      map[string]map[string]json.RawMessage // the editor's, by extension
 	loading       bool                                  // a load is running
@@ -113,6 +116,7 @@ func newServer(ctx context.Context, opts Options) *server {
 	})
 	s.bgCtx, s.bgCancel = context.WithCancel(ctx)
 	s.started = make(chan struct{})
+	s.diagnosable = make(chan struct{})
 	s.clientReady = make(chan struct{})
 	s.registered = map[string][]byte{}
 	return s
@@ -126,6 +130,7 @@ func (s *server) close() {
 		// Never initialized, or stopped while loading: nothing will load.
 		s.workspace = &workspace{}
 		close(s.started)
+		s.diagnosticsCanRun()
 	}
 	s.mu.Unlock()
 	s.docs.wait()

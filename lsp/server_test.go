@@ -167,6 +167,49 @@ func TestInitializeDoesNotWaitForLoad(t *testing.T) {
 	}
 }
 
+// TestDiagnosticsDoNotWaitForOtherExtensions: once what each extension
+// declares is cached, the extensions that diagnose load first, and a
+// document opened at start is diagnosed while an extension that does not
+// diagnose is still loading; completion waits for the whole load.
+func TestDiagnosticsDoNotWaitForOtherExtensions(t *testing.T) {
+	root := workspaceWith(t, fmt.Sprintf("[extensions.todo]\nwasm = %q\n[extensions.slow]\nwasm = %q\nsettings = { ms = 3000 }\ngrants = { clock = true }\n",
+		wasmbuild.Example(t, "todo"), wasmbuild.Build(t, "testdata/guests/slowcompletion")))
+	opts := testOptions(t)
+	opts.CacheDir = t.TempDir() // the declaration cache starts empty
+	first := startServer(t, opts)
+	first.initialize(root)
+	first.loaded() // caches the declarations
+	first.shutdown()
+
+	c := startServer(t, opts)
+	c.initializeWith(root, map[string]any{"window": map[string]any{"workDoneProgress": true}})
+	uri := fileURI(filepath.Join(root, "a.txt"))
+	c.notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri, "languageId": "plaintext", "version": 0, "text": "TODO"}})
+	r := c.call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri}, "position": map[string]any{"line": 0, "character": 0}})
+	var list struct{ Items []struct{ Label string } }
+	if r.Error != nil || json.Unmarshal(r.Result, &list) != nil || len(list.Items) != 1 || list.Items[0].Label != "slow" {
+		t.Fatalf("completion = %s, %v; want the slow extension's item", r.Result, r.Error)
+	}
+	// The order of what the server sent: the diagnostics came before the
+	// load's progress ended, that is while the slow extension loaded.
+	diagnosed, loadEnd := -1, -1
+	c.waitFor("the end of the load's progress", func() bool {
+		diagnosed, loadEnd = -1, -1
+		for i, m := range c.notes {
+			switch {
+			case m.Method == "textDocument/publishDiagnostics" && diagnosed < 0 && strings.Contains(string(m.Params), "TODO"):
+				diagnosed = i
+			case m.Method == "$/progress" && strings.Contains(string(m.Params), `"end"`):
+				loadEnd = i
+			}
+		}
+		return loadEnd >= 0
+	})
+	if diagnosed < 0 || diagnosed > loadEnd {
+		t.Errorf("diagnostics at message %d, end of the load at %d: want the diagnostics first", diagnosed, loadEnd)
+	}
+}
+
 // TestStatusCommand checks lsphost.status: each extension's health, with a
 // looping extension beside a healthy one.
 func TestStatusCommand(t *testing.T) {

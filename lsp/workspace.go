@@ -16,6 +16,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/lsphost/lsphost/abi"
 	"github.com/lsphost/lsphost/extensions"
 )
 
@@ -172,6 +173,9 @@ type loadOptions struct {
 	previous *workspace
 	// progress, if set, is called as each extension finishes loading.
 	progress func(done, total int, name string)
+	// early, if set, gets a workspace of the extensions that diagnose as
+	// soon as they are loaded, before the others load (see loadWorkspace).
+	early func(*workspace)
 }
 
 // loadWorkspace loads every extension the resolution enables, each once, in
@@ -201,7 +205,6 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 		}
 	}
 	var mu sync.Mutex
-	var wg sync.WaitGroup
 	byKey := map[string]*extensions.Extension{}
 	toLoad := map[string]extensions.Spec{}
 	for key, spec := range unique {
@@ -211,42 +214,74 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 			toLoad[key] = spec
 		}
 	}
-	done := 0
-	for key, spec := range toLoad {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ext, err := host.Load(ctx, spec)
-			mu.Lock()
-			defer mu.Unlock()
-			done++
-			if opts.progress != nil {
-				opts.progress(done, len(toLoad), spec.Name)
-			}
-			if err != nil {
-				if old := byName[spec.Name+"\x00"+spec.File]; old != nil {
-					// Keep the last good version running.
-					err = fmt.Errorf("%w; the previously loaded version stays in use", err)
-					key = old.Spec().Key()
-					byKey[key] = old
-					for path, specs := range specsOf {
-						for i := range specs {
-							if specs[i].Name == spec.Name && specs[i].File == spec.File {
-								specsOf[path][i] = old.Spec()
-							}
+	done, total := 0, len(toLoad)
+	loadOne := func(key string, spec extensions.Spec) {
+		ext, err := host.Load(ctx, spec)
+		mu.Lock()
+		defer mu.Unlock()
+		done++
+		if opts.progress != nil {
+			opts.progress(done, total, spec.Name)
+		}
+		if err != nil {
+			if old := byName[spec.Name+"\x00"+spec.File]; old != nil {
+				// Keep the last good version running.
+				err = fmt.Errorf("%w; the previously loaded version stays in use", err)
+				key = old.Spec().Key()
+				byKey[key] = old
+				for path, specs := range specsOf {
+					for i := range specs {
+						if specs[i].Name == spec.Name && specs[i].File == spec.File {
+							specsOf[path][i] = old.Spec()
 						}
 					}
 				}
-				problems = append(problems, &extensions.ConfigError{File: spec.File, Line: spec.Line, Key: "extensions." + spec.Name, Err: err})
-				return
 			}
-			log.Info("extension loaded", "extension", spec.Name, "wasm", spec.Wasm, "features", ext.Declaration().Features)
-			byKey[key] = ext
-		}()
+			problems = append(problems, &extensions.ConfigError{File: spec.File, Line: spec.Line, Key: "extensions." + spec.Name, Err: err})
+			return
+		}
+		log.Info("extension loaded", "extension", spec.Name, "wasm", spec.Wasm, "features", ext.Declaration().Features)
+		byKey[key] = ext
 	}
-	wg.Wait()
-	paths := r.paths
+	load := func(specs map[string]extensions.Spec) {
+		var wg sync.WaitGroup
+		for key, spec := range specs {
+			wg.Go(func() { loadOne(key, spec) })
+		}
+		wg.Wait()
+	}
+	if first, rest := diagnosingFirst(host, toLoad); opts.early != nil && len(first) > 0 && len(rest) > 0 {
+		// The extensions that diagnose load first, on their own, and serve
+		// diagnostics while the others load: a document opened at start
+		// waits for them alone. Which they are comes from the declaration
+		// cache; one never loaded before counts as diagnosing.
+		load(first)
+		opts.early(assemble(r, specsOf, byKey))
+		toLoad = rest
+	}
+	load(toLoad)
+	ws := assemble(r, specsOf, byKey)
+	sortProblems(problems)
+	return ws, problems
+}
 
+// diagnosingFirst splits specs into those whose cached declaration has the
+// diagnostics feature, or that have none cached, and the rest.
+func diagnosingFirst(host *extensions.Host, specs map[string]extensions.Spec) (first, rest map[string]extensions.Spec) {
+	first, rest = map[string]extensions.Spec{}, map[string]extensions.Spec{}
+	for key, spec := range specs {
+		if decl, ok := host.CachedDeclaration(spec); ok && !slices.Contains(decl.Features, abi.FeatureDiagnostics) {
+			rest[key] = spec
+		} else {
+			first[key] = spec
+		}
+	}
+	return first, rest
+}
+
+// assemble makes the workspace of the loaded extensions byKey for the
+// resolution r and the specs of each folder.
+func assemble(r resolution, specsOf map[string][]extensions.Spec, byKey map[string]*extensions.Extension) *workspace {
 	ws := &workspace{}
 	for _, ext := range byKey {
 		ws.loaded = append(ws.loaded, ext)
@@ -262,12 +297,11 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 		return f
 	}
 	ws.fallback = collect("")
-	for _, p := range paths {
+	for _, p := range r.paths {
 		ws.folders = append(ws.folders, collect(p))
 	}
 	sort.SliceStable(ws.folders, func(i, j int) bool { return len(ws.folders[i].path) > len(ws.folders[j].path) })
-	sortProblems(problems)
-	return ws, problems
+	return ws
 }
 
 // folderOf returns the innermost folder that contains the document u and

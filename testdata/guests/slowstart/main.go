@@ -5,25 +5,14 @@
 package main
 
 import (
-	"time"
-
 	"github.com/lsphost/lsphost/sdk"
+	"github.com/lsphost/lsphost/testdata/guests/slowstart/spin"
 )
 
 func init() {
 	sdk.Register(sdk.Extension{
-		Name: "slowstart",
-		Init: func(s sdk.Settings) error {
-			var cfg struct {
-				MS int `json:"ms"`
-			}
-			if err := s.Decode(&cfg); err != nil {
-				return err
-			}
-			for deadline := time.Now().Add(time.Duration(cfg.MS) * time.Millisecond); time.Now().Before(deadline); {
-			}
-			return nil
-		},
+		Name:        "slowstart",
+		Init:        spin.Init,
 		Diagnostics: func(*sdk.Document) ([]sdk.Diagnostic, error) { return nil, nil },
 	})
 }
