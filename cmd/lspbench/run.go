@@ -323,9 +323,19 @@ func scaleRun(srv *server, ws *workspace, cfg benchConfig, cacheHome string) err
 	if err != nil {
 		return err
 	}
-	// A first document makes sure the extensions are loaded.
+	// A first document, diagnosed and asked for a completion, makes sure
+	// the extensions are loaded: a server may diagnose before its
+	// completion extensions have loaded, and go on loading meanwhile.
 	if _, _, err := s.open(mFirstDiag, ws.small); err != nil {
 		return err
+	}
+	if s.completion {
+		if _, _, err := s.call("textDocument/completion", map[string]any{
+			"textDocument": map[string]any{"uri": ws.small.uri},
+			"position":     map[string]any{"line": 0, "character": 0},
+		}, s.cfg.timeout); err != nil {
+			return s.wrap("completion", err)
+		}
 	}
 	for _, d := range ws.scale {
 		name := scaleMetric(strings.Count(d.text, "\n"))
