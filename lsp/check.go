@@ -63,8 +63,7 @@ func Check(ctx context.Context, opts CheckOptions, paths []string) ([]Finding, [
 	}
 	ws, problems := loadWorkspace(ctx, s.host, resolveConfig(opts.UserConfig, []string{root}), loadOptions{}, s.log)
 	defer ws.close(ctx)
-	s.workspace = ws
-	close(s.started)
+	s.loadedWith(ws)
 	// Workspace entries first: they win over the user's.
 	var langs []extensions.Language
 	for _, file := range []string{filepath.Join(root, ConfigFile), opts.UserConfig} {

@@ -37,9 +37,8 @@ func TestHammerDocuments(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	s.workspace, s.initialized = ws, true
-	close(s.started)
-	s.diagnosticsCanRun()
+	s.initialized = true
+	s.loadedWith(ws)
 
 	type doc struct {
 		uri     string

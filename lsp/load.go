@@ -244,6 +244,17 @@ func (s *server) diagnosticsWorkspace() *workspace {
 	return s.early
 }
 
+// loadedWith makes ws the workspace of a server that loads it itself
+// instead of through load (lsphost check, tests): everything that waits for
+// the first load goes on with it.
+func (s *server) loadedWith(ws *workspace) {
+	s.mu.Lock()
+	s.workspace = ws
+	s.mu.Unlock()
+	close(s.started)
+	s.diagnosticsCanRun()
+}
+
 // diagnosticsCanRun lets diagnosticsWorkspace return.
 func (s *server) diagnosticsCanRun() { s.diagnosing.Do(func() { close(s.diagnosable) }) }
 
