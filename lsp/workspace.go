@@ -250,14 +250,16 @@ func loadWorkspace(ctx context.Context, host *extensions.Host, r resolution, opt
 		}
 		wg.Wait()
 	}
-	if first, rest := diagnosingFirst(host, toLoad); opts.early != nil && len(first) > 0 && len(rest) > 0 {
+	if opts.early != nil {
 		// The extensions that diagnose load first, on their own, and serve
 		// diagnostics while the others load: a document opened at start
 		// waits for them alone. Which they are comes from the declaration
 		// cache; one never loaded before counts as diagnosing.
-		load(first)
-		opts.early(assemble(r, specsOf, byKey))
-		toLoad = rest
+		if first, rest := diagnosingFirst(host, toLoad); len(first) > 0 && len(rest) > 0 {
+			load(first)
+			opts.early(assemble(r, specsOf, byKey))
+			toLoad = rest
+		}
 	}
 	load(toLoad)
 	ws := assemble(r, specsOf, byKey)
