@@ -1,6 +1,7 @@
 package extensions
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -45,29 +46,53 @@ func (h *Host) declarationFile(spec Spec) (string, bool) {
 }
 
 // CachedDeclaration returns what the extension spec describes declared when
-// it last loaded, if neither the spec nor its .wasm file changed since.
+// it last loaded, if neither the spec nor its .wasm file changed since. The
+// server asks at initialize and again when it starts loading: the file is
+// read once.
 func (h *Host) CachedDeclaration(spec Spec) (abi.InitializeResult, bool) {
 	var d abi.InitializeResult
 	file, ok := h.declarationFile(spec)
 	if !ok {
 		return d, false
 	}
-	data, err := os.ReadFile(file)
-	if err != nil || json.Unmarshal(data, &d) != nil {
+	h.mu.Lock()
+	data, known := h.declarations[file]
+	h.mu.Unlock()
+	if !known {
+		var err error
+		if data, err = os.ReadFile(file); err != nil {
+			return d, false
+		}
+		h.mu.Lock()
+		h.declarations[file] = data
+		h.mu.Unlock()
+	}
+	if json.Unmarshal(data, &d) != nil {
 		return d, false
 	}
 	return d, true
 }
 
+// saveDeclaration caches what spec's extension declared, unless the cache
+// has exactly that already (as after every start but the first).
 func (h *Host) saveDeclaration(spec Spec, d abi.InitializeResult) {
 	file, ok := h.declarationFile(spec)
 	if !ok {
 		return
 	}
 	data, err := json.Marshal(d)
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(file), 0o755)
+	if err != nil {
+		h.log.Debug("declaration not cached", "extension", spec.Name, "err", err)
+		return
 	}
+	h.mu.Lock()
+	same := bytes.Equal(h.declarations[file], data)
+	h.declarations[file] = data
+	h.mu.Unlock()
+	if same {
+		return
+	}
+	err = os.MkdirAll(filepath.Dir(file), 0o755)
 	if err == nil {
 		err = writeFileAtomic(file, data, 0o644)
 	}

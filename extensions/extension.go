@@ -836,13 +836,17 @@ func (in *instance) handle(ctx context.Context, body []byte, text Text, textLen 
 	return in.response(abi.ExportHandle)
 }
 
+// errReadOutsideHandle traps a guest that calls read_request when it has no
+// request to read.
+var errReadOutsideHandle = fmt.Errorf("%s called outside %s", abi.ImportReadRequest, abi.ExportHandle)
+
 // readRequest is read_request for this instance: it copies the pending
 // request to ptr. It panics, which traps the guest, outside lsphost_handle
 // or when the range is outside memory.
 func (in *instance) readRequest(ptr uint32) {
 	p := in.pending
 	if !p.active {
-		panic(fmt.Errorf("%s called outside %s", abi.ImportReadRequest, abi.ExportHandle))
+		panic(errReadOutsideHandle)
 	}
 	total := len(p.body) + p.textLen
 	buf, ok := in.mem.Read(ptr, uint32(total))

@@ -59,12 +59,15 @@ type Host struct {
 
 	mu      sync.Mutex
 	modules map[moduleKey]*sharedModule
+	// declarations are the declaration cache's files as read or written
+	// in this session, by name: read once, and not written again the same.
+	declarations map[string][]byte
 }
 
 // NewHost returns a Host. An unusable CacheDir is logged and replaced by an
 // in-memory cache: it costs start-up time, not correctness.
 func NewHost(opts Options) *Host {
-	h := &Host{opts: opts, log: opts.Logger, modules: map[moduleKey]*sharedModule{}}
+	h := &Host{opts: opts, log: opts.Logger, modules: map[moduleKey]*sharedModule{}, declarations: map[string][]byte{}}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}

@@ -902,3 +902,30 @@ func TestReadRequest(t *testing.T) {
 		}()
 	}
 }
+
+// TestDeclarationCache: what an extension declared is cached; a new session
+// reads it back, and loading the unchanged extension does not write it again.
+func TestDeclarationCache(t *testing.T) {
+	dir := t.TempDir()
+	spec := testSpec("todo", wasmbuild.Example(t, "todo"))
+	first := NewHost(Options{CacheDir: dir})
+	defer first.Close(context.Background())
+	ext := load(t, first, spec)
+	file, _ := first.declarationFile(spec)
+	written, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("no declaration cached: %v", err)
+	}
+
+	second := NewHost(Options{CacheDir: dir})
+	defer second.Close(context.Background())
+	for range 2 {
+		if d, ok := second.CachedDeclaration(spec); !ok || !reflect.DeepEqual(d, ext.Declaration()) {
+			t.Fatalf("CachedDeclaration = %+v, %v; want %+v", d, ok, ext.Declaration())
+		}
+	}
+	load(t, second, spec)
+	if now, err := os.Stat(file); err != nil || !os.SameFile(now, written) {
+		t.Errorf("the declaration file was replaced although the declaration did not change (%v)", err)
+	}
+}

@@ -188,7 +188,7 @@ func hostReadRequest(ctx context.Context, m api.Module, stack []uint64) {
 		in = e.instanceOf(m)
 	}
 	if in == nil {
-		panic(fmt.Errorf("%s called outside %s", abi.ImportReadRequest, abi.ExportHandle))
+		panic(errReadOutsideHandle)
 	}
 	in.readRequest(ptr)
 }

@@ -126,13 +126,12 @@ func (s *server) close() {
 	s.bgCancel()
 	s.bg.Wait()
 	s.mu.Lock()
-	if s.workspace == nil {
-		// Never initialized, or stopped while loading: nothing will load.
-		s.workspace = &workspace{}
-		close(s.started)
-		s.diagnosticsCanRun()
-	}
+	never := s.workspace == nil
 	s.mu.Unlock()
+	if never {
+		// Never initialized, or stopped while loading: nothing will load.
+		s.loadedWith(&workspace{})
+	}
 	s.docs.wait()
 	s.mu.Lock()
 	ws, retired := s.workspace, s.retired
