@@ -207,7 +207,7 @@ func document(req *abi.Request, text string) (*Document, error) {
 }
 
 // resultResponse encodes {"result": v}, by hand for the results of every
-// call (wire.go) and with encoding/json for the rest. HTML escaping is off:
+// call (encode.go) and with encoding/json for the rest. HTML escaping is off:
 // it only makes the response larger.
 func resultResponse(b []byte, v any) ([]byte, error) {
 	if b == nil {
