@@ -2,8 +2,8 @@ package sdk
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/lsphost/lsphost/abi"
@@ -31,67 +31,87 @@ func hostRequests() [][]byte {
 	return out
 }
 
-// TestDecodeRequestFastPath checks that what the host sends takes the fast
-// path, and decodes as encoding/json does.
-func TestDecodeRequestFastPath(t *testing.T) {
+// TestDecodeRequestHostRequests: what the host sends decodes as with
+// encoding/json.
+func TestDecodeRequestHostRequests(t *testing.T) {
 	for _, data := range hostRequests() {
-		var fast, want abi.Request
-		if !fastDecodeRequest(data, &fast) {
-			t.Errorf("fastDecodeRequest(%s) fell back", data)
-			continue
-		}
-		if err := json.Unmarshal(data, &want); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(fast, want) {
-			t.Errorf("fastDecodeRequest(%s) = %+v, want %+v", data, fast, want)
-		}
+		checkDecodeRequest(t, data)
 	}
 }
 
-// TestDecodeRequestFallback checks inputs the fast path leaves to
-// encoding/json.
-func TestDecodeRequestFallback(t *testing.T) {
+// TestDecodeRequestLikeEncodingJSON checks inputs a host does not send, on
+// which encoding/json's rules show: escapes, null, fractions, duplicate and
+// case-folded keys, nesting, malformed input.
+func TestDecodeRequestLikeEncodingJSON(t *testing.T) {
 	for _, data := range []string{
 		`{"method":"diagn\u006fstics"}`,
 		`{"METHOD":"initialize"}`,
 		`{"method":"a","method":"b"}`,
+		`{"method":"a","Method":"b"}`,
 		`{"method":null}`,
+		`null`,
+		` null `,
 		`{"document":null}`,
+		`{"document":{"uri":"a"},"document":{"version":3}}`,
+		`{"document":{"uri":"a"},"document":null}`,
+		`{"document":"a"}`,
 		`{"offset":1.0}`,
 		`{"offset":1e3}`,
+		`{"offset":-0}`,
+		`{"offset":"1"}`,
+		`{"offset":9223372036854775807}`,
+		`{"offset":9223372036854775808}`,
+		`{"document":{"version":2147483647}}`,
 		`{"document":{"version":4294967296}}`,
+		`{"document":{"sameText":null}}`,
+		`{"document":{"sameText":1}}`,
 		`{"settings":[1]}`,
+		`{"settings":null}`,
+		`{"settings":"x","settings":{ "a" : 1 }}`,
+		`{"params":{"a":[1,{"b":null}]}}`,
 		`{"method":"a"} x`,
 		`{"method":"a",}`,
 		`{"meth\u006fd":"a"}`,
 		`{"ſettings":{}}`,
+		`{"K":1,"\u212a":2}`,
 		`{"method":"\xff"}`,
+		"{\"method\":\"\xff\xfe a\"}",
 		"{\"method\":\"a\tb\"}",
+		`{"method":"\ud83d\ude00 \ud83d x \ude00 \ud83d\u0041"}`,
+		`{"method":"\u00e9\/\b\f\n\r\t\"\\"}`,
+		`{"method":"\x"}`,
+		`{"method":"\u12"}`,
 		`{"x":[01]}`,
+		`{"x":[1,]}`,
+		`{"x":-}`,
+		`{"x":tru}`,
 		`[]`,
+		`""`,
 		``,
+		`{`,
+		`{"method"`,
 	} {
-		var r abi.Request
-		if fastDecodeRequest([]byte(data), &r) {
-			t.Errorf("fastDecodeRequest(%s) = %+v, want a fallback", data, r)
-		}
+		checkDecodeRequest(t, []byte(data))
+	}
+}
+
+// TestDecodeDepth: encoding/json's limit on nesting, in a skipped value.
+func TestDecodeDepth(t *testing.T) {
+	for _, depth := range []int{9999, 10000} {
+		data := `{"x":` + strings.Repeat("[", depth) + strings.Repeat("]", depth) + `}`
 		checkDecodeRequest(t, []byte(data))
 	}
 }
 
 // checkDecodeRequest checks that decodeRequest agrees with encoding/json on
-// data, in result and error.
+// data: an error exactly when encoding/json gives one, and otherwise the
+// same request.
 func checkDecodeRequest(t *testing.T, data []byte) {
 	t.Helper()
 	var got, want abi.Request
 	gotErr, wantErr := decodeRequest(data, &got), json.Unmarshal(data, &want)
-	if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) || wantErr == nil && !reflect.DeepEqual(got, want) {
+	if (gotErr == nil) != (wantErr == nil) || wantErr == nil && !reflect.DeepEqual(got, want) {
 		t.Fatalf("decodeRequest(%q) = %+v, %v; encoding/json gives %+v, %v", data, got, gotErr, want, wantErr)
-	}
-	var fast abi.Request
-	if fastDecodeRequest(data, &fast) && (wantErr != nil || !reflect.DeepEqual(fast, want)) {
-		t.Fatalf("fastDecodeRequest(%q) = %+v; encoding/json gives %+v, %v", data, fast, want, wantErr)
 	}
 }
 
@@ -101,8 +121,61 @@ func FuzzDecodeRequest(f *testing.F) {
 	}
 	f.Add([]byte(`{"method":"a","x":{"y":[1,-0.5E+2,"\"\\\/\b\f\n\r\t\u12aB"]},"document":{"uri":"u","z":null}}`))
 	f.Add([]byte(` { "offset" : -0 , "document" : { } } `))
+	f.Add([]byte(`{"Document":{"URI":"a","VERSION":1},"document":{"sametext":true}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkDecodeRequest(t, data)
+	})
+}
+
+// paramsCases are params of every type decodeParams takes, as the host
+// writes them and otherwise.
+var paramsCases = []struct {
+	new  func() any
+	data string
+}{
+	{func() any { return new(abi.CompletionResolveParams) }, `{"item":{"label":"a","kind":3,"detail":"d","documentation":"*x*","insertText":"i","insertTextFormat":2,"filterText":"f","sortText":"s","edit":{"start":1,"end":2,"newText":"n"},"data":{"n": [1, 2]}}}`},
+	{func() any { return new(abi.CompletionResolveParams) }, `{"item":null}`},
+	{func() any { return new(abi.CompletionResolveParams) }, `{"item":{"edit":{"start":1},"edit":{"end":2}}}`},
+	{func() any { return new(abi.CompletionResolveParams) }, `{"item":{"edit":{"start":1},"edit":null,"data":null}}`},
+	{func() any { return new(abi.CodeActionParams) }, `{"start":1,"end":2,"diagnostics":[{"start":1,"end":2,"severity":2,"message":"m","code":"c","data":{"fix":"x"}}],"only":["quickfix"]}`},
+	{func() any { return new(abi.CodeActionParams) }, `{"diagnostics":[{"start":1,"message":"a"},{"end":5}],"diagnostics":[{"end":2}]}`},
+	{func() any { return new(abi.CodeActionParams) }, `{"diagnostics":[{"start":1},{"end":5},{"end":6}],"diagnostics":[{"end":2}],"diagnostics":[{},{},{}]}`},
+	{func() any { return new(abi.CodeActionParams) }, `{"diagnostics":[],"only":null}`},
+	{func() any { return new(abi.CodeActionParams) }, `{"diagnostics":[null,{"start":1}],"only":["a",null]}`},
+	{func() any { return new(abi.CodeActionParams) }, `{"diagnostics":{}}`},
+	{func() any { return new(abi.CodeActionResolveParams) }, `{"action":{"title":"t","kind":"quickfix","diagnostics":[0,2],"isPreferred":true,"edits":[{"start":0,"end":1,"newText":"x"}],"command":{"title":"c","command":"run","arguments":[{"uri":"u"},1,null]},"data":[1]}}`},
+	{func() any { return new(abi.CodeActionResolveParams) }, `{"action":{"diagnostics":[1.5]}}`},
+	{func() any { return new(abi.CodeActionResolveParams) }, `{"action":{"command":{"title":"a"},"command":{"command":"b"}}}`},
+	{func() any { return new(abi.FormattingParams) }, `{"tabSize":4,"insertSpaces":true,"start":3,"end":9}`},
+	{func() any { return new(abi.FormattingParams) }, `{"tabSize":4.5}`},
+	{func() any { return new(abi.ExecuteCommandParams) }, `{"command":"count","arguments":[{"uri":"file:///a"}, "x" ,[]]}`},
+	{func() any { return new(abi.ExecuteCommandParams) }, `{"command":"count","arguments":null}`},
+	{func() any { return new(abi.ExecuteCommandParams) }, `{"command":1}`},
+}
+
+// TestDecodeParams: decodeParams agrees with encoding/json on every params
+// type.
+func TestDecodeParams(t *testing.T) {
+	for _, tt := range paramsCases {
+		checkDecodeParams(t, tt.new, []byte(tt.data))
+	}
+}
+
+func checkDecodeParams(t *testing.T, newParams func() any, data []byte) {
+	t.Helper()
+	got, want := newParams(), newParams()
+	gotErr, wantErr := decodeParams(data, got), json.Unmarshal(data, want)
+	if (gotErr == nil) != (wantErr == nil) || wantErr == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("decodeParams(%q) = %+v, %v; encoding/json gives %+v, %v", data, got, gotErr, want, wantErr)
+	}
+}
+
+func FuzzDecodeParams(f *testing.F) {
+	for i, tt := range paramsCases {
+		f.Add(i, []byte(tt.data))
+	}
+	f.Fuzz(func(t *testing.T, i int, data []byte) {
+		checkDecodeParams(t, paramsCases[uint(i)%uint(len(paramsCases))].new, data)
 	})
 }
 

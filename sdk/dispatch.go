@@ -1,13 +1,11 @@
 package sdk
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"maps"
 	"runtime/debug"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/lsphost/lsphost/abi"
@@ -38,8 +36,9 @@ func handleInto(dst []byte, e *Extension, request []byte, text string) (response
 	method := "request"
 	defer func() {
 		if v := recover(); v != nil {
-			Logf(LogError, "%s: panic: %v\n%s", method, v, debug.Stack())
-			response = errorResponse(fmt.Errorf("%s: panic: %v", method, v))
+			msg := method + ": panic: " + panicText(v)
+			writeLog(LogError, msg+"\n"+string(debug.Stack()))
+			response = errorResponse(errors.New(msg))
 		}
 	}()
 	if e == nil {
@@ -48,7 +47,7 @@ func handleInto(dst []byte, e *Extension, request []byte, text string) (response
 	var req abi.Request
 	err := decodeRequest(request, &req)
 	if err != nil {
-		return errorResponse(fmt.Errorf("decode request: %w", err))
+		return errorResponse(errors.New("decode request: " + err.Error()))
 	}
 	if req.Method != "" {
 		method = req.Method
@@ -64,10 +63,11 @@ func handleInto(dst []byte, e *Extension, request []byte, text string) (response
 	}
 	response, err = resultResponse(dst[:0], result)
 	if err != nil {
-		return errorResponse(fmt.Errorf("%s: encode result: %w", method, err))
+		return errorResponse(errors.New(method + ": encode result: " + err.Error()))
 	}
 	if len(response) > maxResponse {
-		return errorResponse(fmt.Errorf("%s: response of %d bytes exceeds the host's limit of %d", method, len(response), maxResponse))
+		return errorResponse(errors.New(method + ": response of " + strconv.Itoa(len(response)) +
+			" bytes exceeds the host's limit of " + strconv.Itoa(maxResponse)))
 	}
 	return response
 }
@@ -93,7 +93,7 @@ func keptText(doc *abi.Document, text string) (string, error) {
 		return text, nil
 	}
 	if !lastText.set || text != "" {
-		return "", fmt.Errorf("document %s: sameText without a text received before, or with text", doc.URI)
+		return "", errors.New("document " + doc.URI + ": sameText without a text received before, or with text")
 	}
 	return lastText.text, nil
 }
@@ -149,7 +149,7 @@ func (e *Extension) dispatch(req *abi.Request, text string) (any, error) {
 // returns the extension's declaration.
 func (e *Extension) initialize(req *abi.Request) (any, error) {
 	if req.ABIVersion != 0 && req.ABIVersion != abi.Version {
-		return nil, fmt.Errorf("host speaks ABI version %d, extension %d", req.ABIVersion, abi.Version)
+		return nil, errors.New("host speaks ABI version " + strconv.Itoa(req.ABIVersion) + ", extension " + strconv.Itoa(abi.Version))
 	}
 	root = req.Root
 	if e.Init != nil {
@@ -191,12 +191,12 @@ func (e *Extension) initialize(req *abi.Request) (any, error) {
 }
 
 func notImplemented(method string) error {
-	return fmt.Errorf("method %q not implemented by this extension", method)
+	return errors.New("method " + strconv.Quote(method) + " not implemented by this extension")
 }
 
 func document(req *abi.Request, text string) (*Document, error) {
 	if req.Document == nil {
-		return nil, fmt.Errorf("%s: request has no document", req.Method)
+		return nil, errors.New(req.Method + ": request has no document")
 	}
 	return &Document{
 		URI:        req.Document.URI,
@@ -206,40 +206,36 @@ func document(req *abi.Request, text string) (*Document, error) {
 	}, nil
 }
 
-// resultResponse encodes {"result": v}, by hand for the results of every
-// call (encode.go) and with encoding/json for the rest. HTML escaping is off:
-// it only makes the response larger.
+// resultResponse encodes {"result": v} (encode.go).
 func resultResponse(b []byte, v any) ([]byte, error) {
 	if b == nil {
 		b = make([]byte, 0, 512)
 	}
-	b = append(b, `{"result":`...)
-	// Diagnostics with raw data, and invalid raw data, are left to
-	// encoding/json. Completion items carry small Data (e.g. a count for
-	// resolve) on every keystroke: those are written here.
-	diags, isDiags := v.(abi.DiagnosticsResult)
-	list, isList := v.(abi.CompletionResult)
-	var ok bool
-	if isList {
-		b, ok = appendCompletion(b, &list)
-	}
-	switch {
-	case ok:
-	case isDiags && !slices.ContainsFunc(diags.Diagnostics, func(d Diagnostic) bool { return d.Data != nil }):
-		// Room for the usual diagnostic: grow once, not once per doubling.
-		b = slices.Grow(b, len(diags.Diagnostics)*(64+len(`{"start":,"end":,"severity":,"message":""}`)))
-		b = appendDiagnostics(b, &diags)
-	default:
-		buf := bytes.NewBuffer(b)
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			return nil, err
-		}
-		b = buf.Bytes()
-		b = b[:len(b)-1] // Encode's newline
+	b, err := appendResult(append(b, `{"result":`...), v)
+	if err != nil {
+		return nil, err
 	}
 	return append(b, '}'), nil
+}
+
+// panicText is what fmt's %v shows of a panic's value, for the values
+// panics carry; fmt itself would add its weight to every guest.
+func panicText(v any) string {
+	switch v := v.(type) {
+	case error:
+		return v.Error()
+	case interface{ String() string }:
+		return v.String()
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	}
+	return "a value of a type other than error, string, number or boolean"
 }
 
 // errorResponse encodes {"error": {"message": err}}.

@@ -233,8 +233,11 @@ func TestRequestErrors(t *testing.T) {
 		{"not implemented", completionRequest, `method "completion" not implemented by this extension`},
 		{"no document", `{"method":"diagnostics"}`, "diagnostics: request has no document"},
 		{"bad JSON", `{"method":`, "decode request: unexpected end of JSON input"},
-		{"not an object", `[1]`, "decode request: json: cannot unmarshal array into Go value of type abi.Request"},
+		{"bad JSON inside", `{"method":"a","offset":1.}`, "decode request: invalid JSON at byte 25"},
+		{"not an object", `[1]`, "decode request: a value of the wrong type at byte 0"},
+		{"wrong type", `{"method":"a","offset":"1"}`, "decode request: a value of the wrong type at byte 23"},
 		{"empty", ``, "decode request: unexpected end of JSON input"},
+		{"bad params", `{"method":"executeCommand","params":{"command":1}}`, `executeCommand: params: a value of the wrong type at byte 11`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -363,7 +366,8 @@ func TestLogf(t *testing.T) {
 	logged := captureLog(t)
 	Logf(LogWarning, "%d keywords", 3)
 	Logf(LogDebug, "x")
-	if got, want := logged.String(), "warning: 3 keywords\ndebug: x\n"; got != want {
+	Log(LogError, "100% plain")
+	if got, want := logged.String(), "warning: 3 keywords\ndebug: x\nerror: 100% plain\n"; got != want {
 		t.Errorf("log = %q, want %q", got, want)
 	}
 }

@@ -1,19 +1,103 @@
 package sdk
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
 	"github.com/lsphost/lsphost/abi"
 )
 
-// appendDiagnostics appends r as encoding/json would (HTML escaping off).
-func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) []byte {
-	if r.Diagnostics == nil {
-		return append(b, `{"diagnostics":null}`...)
+// The results of every method are written here by hand, not with
+// encoding/json: its encoder (with reflect and fmt) would make every Go
+// guest about 1.4 MB larger and slower for the host to load. The output is
+// byte for byte encoding/json's (encode_test.go compares them).
+
+// appendResult appends v's JSON exactly as encoding/json's Encoder with
+// SetEscapeHTML(false) writes it (without the trailing newline), for v of
+// one of abi's result types: InitializeResult, DiagnosticsResult,
+// CompletionResult, CompletionItem, HoverResult, CodeActionResult,
+// CodeAction, FormattingResult, DocumentSymbolResult and
+// ExecuteCommandResult. It fails, returning b as it was, when a raw JSON
+// field is not valid JSON (encoding/json fails then too), when a symbol is
+// among its own children, and for any other type.
+func appendResult(b []byte, v any) ([]byte, error) {
+	start := len(b)
+	var err error
+	switch v := v.(type) {
+	case abi.InitializeResult:
+		b = appendInitialize(b, &v)
+	case abi.DiagnosticsResult:
+		b, err = appendDiagnostics(b, &v)
+	case abi.CompletionResult:
+		b, err = appendCompletion(b, &v)
+	case abi.CompletionItem:
+		b, err = appendCompletionItem(b, &v, -1)
+	case abi.HoverResult:
+		b = append(b, `{"contents":`...)
+		b = appendString(b, v.Contents)
+		b = appendOptionalInt(b, `,"start":`, v.Start)
+		b = appendOptionalInt(b, `,"end":`, v.End)
+		b = append(b, '}')
+	case abi.CodeActionResult:
+		b, err = appendCodeActions(b, &v)
+	case abi.CodeAction:
+		b, err = appendCodeAction(b, &v, -1)
+	case abi.FormattingResult:
+		b = append(b, `{"edits":`...)
+		b = append(appendEdits(b, v.Edits), '}')
+	case abi.DocumentSymbolResult:
+		b = append(b, `{"symbols":`...)
+		if b, err = appendSymbols(b, v.Symbols, 1, nil); err == nil {
+			b = append(b, '}')
+		}
+	case abi.ExecuteCommandResult:
+		b, err = appendExecuteCommand(b, &v)
+	default:
+		return b, errors.New("cannot encode a result of this type")
 	}
+	if err != nil {
+		return b[:start], err
+	}
+	return b, nil
+}
+
+// Objects whose first field may be omitted are written with a comma before
+// every field, and the first comma then becomes the '{'.
+
+func appendInitialize(b []byte, r *abi.InitializeResult) []byte {
+	open := len(b)
+	b = appendOptionalString(b, `,"name":`, r.Name)
+	b = appendOptionalString(b, `,"version":`, r.Version)
+	b = append(b, `,"features":`...)
+	b = appendStrings(b, r.Features)
+	if len(r.TriggerCharacters) > 0 {
+		b = appendStrings(append(b, `,"triggerCharacters":`...), r.TriggerCharacters)
+	}
+	if len(r.Languages) > 0 {
+		b = appendStrings(append(b, `,"languages":`...), r.Languages)
+	}
+	if len(r.Commands) > 0 {
+		b = appendStrings(append(b, `,"commands":`...), r.Commands)
+	}
+	if len(r.CodeActionKinds) > 0 {
+		b = appendStrings(append(b, `,"codeActionKinds":`...), r.CodeActionKinds)
+	}
+	if r.KeepsText {
+		b = append(b, `,"keepsText":true`...)
+	}
+	b[open] = '{' // features is always there
+	return append(b, '}')
+}
+
+// appendDiagnostics appends r as encoding/json would (HTML escaping off).
+func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) ([]byte, error) {
+	if r.Diagnostics == nil {
+		return append(b, `{"diagnostics":null}`...), nil
+	}
+	// Room for the usual diagnostic: grow once, not once per doubling.
+	b = slices.Grow(b, len(`{"diagnostics":[]}`)+len(r.Diagnostics)*(64+len(`{"start":,"end":,"severity":,"message":""},`)))
 	b = append(b, `{"diagnostics":[`...)
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
@@ -34,69 +118,276 @@ func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) []byte {
 			b = append(b, `,"code":`...)
 			b = appendString(b, d.Code)
 		}
+		if len(d.Data) > 0 { // omitempty
+			var ok bool
+			if b, ok = appendCompact(append(b, `,"data":`...), d.Data); !ok {
+				return b, invalidJSON("diagnostic", i, "data")
+			}
+		}
 		b = append(b, '}')
 	}
-	return append(b, "]}"...)
+	return append(b, "]}"...), nil
 }
 
-// appendCompletion appends r as encoding/json would (HTML escaping off). It
-// reports false, with b as it was, for an item whose Data is not valid
-// JSON, which is left to encoding/json and its error.
-func appendCompletion(b []byte, r *abi.CompletionResult) ([]byte, bool) {
-	start := len(b)
+// appendCompletion appends r as encoding/json would (HTML escaping off).
+func appendCompletion(b []byte, r *abi.CompletionResult) ([]byte, error) {
 	b = append(b, '{')
 	if r.IsIncomplete {
 		b = append(b, `"isIncomplete":true,`...)
 	}
 	if r.Items == nil {
-		return append(b, `"items":null}`...), true
+		return append(b, `"items":null}`...), nil
 	}
 	b = append(b, `"items":[`...)
 	for i := range r.Items {
-		it := &r.Items[i]
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"label":`...)
-		b = appendString(b, it.Label)
-		if it.Kind != 0 {
-			b = append(b, `,"kind":`...)
-			b = appendInt(b, int(it.Kind))
+		var err error
+		if b, err = appendCompletionItem(b, &r.Items[i], i); err != nil {
+			return b, err
 		}
-		b = appendOptionalString(b, `,"detail":`, it.Detail)
-		b = appendOptionalString(b, `,"documentation":`, it.Documentation)
-		b = appendOptionalString(b, `,"insertText":`, it.InsertText)
-		if it.InsertTextFormat != 0 {
-			b = append(b, `,"insertTextFormat":`...)
-			b = appendInt(b, int(it.InsertTextFormat))
+	}
+	return append(b, "]}"...), nil
+}
+
+// appendCompletionItem appends it, item i of a list (-1 if alone, for the
+// error message).
+func appendCompletionItem(b []byte, it *abi.CompletionItem, i int) ([]byte, error) {
+	b = append(b, `{"label":`...)
+	b = appendString(b, it.Label)
+	b = appendOptionalInt(b, `,"kind":`, int(it.Kind))
+	b = appendOptionalString(b, `,"detail":`, it.Detail)
+	b = appendOptionalString(b, `,"documentation":`, it.Documentation)
+	b = appendOptionalString(b, `,"insertText":`, it.InsertText)
+	b = appendOptionalInt(b, `,"insertTextFormat":`, int(it.InsertTextFormat))
+	b = appendOptionalString(b, `,"filterText":`, it.FilterText)
+	b = appendOptionalString(b, `,"sortText":`, it.SortText)
+	if it.Edit != nil {
+		b = appendEdit(append(b, `,"edit":`...), it.Edit)
+	}
+	if len(it.Data) > 0 {
+		var ok bool
+		if b, ok = appendCompact(append(b, `,"data":`...), it.Data); !ok {
+			return b, invalidJSON("item", i, "data")
 		}
-		b = appendOptionalString(b, `,"filterText":`, it.FilterText)
-		b = appendOptionalString(b, `,"sortText":`, it.SortText)
-		if e := it.Edit; e != nil {
-			b = append(b, `,"edit":{"start":`...)
-			b = appendInt(b, e.Start)
-			b = append(b, `,"end":`...)
-			b = appendInt(b, e.End)
-			b = append(b, `,"newText":`...)
-			b = appendString(b, e.NewText)
-			b = append(b, '}')
+	}
+	return append(b, '}'), nil
+}
+
+func appendCodeActions(b []byte, r *abi.CodeActionResult) ([]byte, error) {
+	if r.Actions == nil {
+		return append(b, `{"actions":null}`...), nil
+	}
+	b = append(b, `{"actions":[`...)
+	for i := range r.Actions {
+		if i > 0 {
+			b = append(b, ',')
 		}
-		if isJSONInteger(it.Data) {
-			// The usual data (a count, an index): valid and compact as it
-			// is, so without encoding/json's scanner, which costs microseconds
-			// per item in a guest.
-			b = append(append(b, `,"data":`...), it.Data...)
-		} else if it.Data != nil {
-			// As encoding/json writes a RawMessage: compacted.
-			buf := bytes.NewBuffer(append(b, `,"data":`...))
-			if json.Compact(buf, it.Data) != nil {
-				return b[:start], false
+		var err error
+		if b, err = appendCodeAction(b, &r.Actions[i], i); err != nil {
+			return b, err
+		}
+	}
+	return append(b, "]}"...), nil
+}
+
+// appendCodeAction appends a, action i of a list (-1 if alone, for the
+// error message).
+func appendCodeAction(b []byte, a *abi.CodeAction, i int) ([]byte, error) {
+	b = append(b, `{"title":`...)
+	b = appendString(b, a.Title)
+	b = appendOptionalString(b, `,"kind":`, a.Kind)
+	if len(a.Diagnostics) > 0 {
+		b = append(b, `,"diagnostics":[`...)
+		for j, d := range a.Diagnostics {
+			if j > 0 {
+				b = append(b, ',')
 			}
-			b = buf.Bytes()
+			b = appendInt(b, d)
+		}
+		b = append(b, ']')
+	}
+	if a.IsPreferred {
+		b = append(b, `,"isPreferred":true`...)
+	}
+	if len(a.Edits) > 0 {
+		b = appendEdits(append(b, `,"edits":`...), a.Edits)
+	}
+	if c := a.Command; c != nil {
+		b = append(b, `,"command":{"title":`...)
+		b = appendString(b, c.Title)
+		b = append(b, `,"command":`...)
+		b = appendString(b, c.Command)
+		if len(c.Arguments) > 0 {
+			b = append(b, `,"arguments":[`...)
+			for j, arg := range c.Arguments {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				var ok bool
+				if arg == nil {
+					b = append(b, "null"...) // as RawMessage.MarshalJSON has it
+				} else if b, ok = appendCompact(b, arg); !ok {
+					return b, invalidJSON("action", i, "command argument "+strconv.Itoa(j))
+				}
+			}
+			b = append(b, ']')
 		}
 		b = append(b, '}')
 	}
-	return append(b, "]}"...), true
+	if len(a.Data) > 0 {
+		var ok bool
+		if b, ok = appendCompact(append(b, `,"data":`...), a.Data); !ok {
+			return b, invalidJSON("action", i, "data")
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// maxAcyclicDepth is how deep symbols nest before appendSymbols looks for a
+// cycle, as encoding/json does (its startDetectingCyclesAfter).
+const maxAcyclicDepth = 1000
+
+// appendSymbols appends syms, which are depth deep (1 for the result's
+// symbols). A symbol among its own descendants would make it recurse
+// forever: encoding/json reports such a cycle as an error, and so does
+// appendSymbols, which compares each slice deeper than maxAcyclicDepth with
+// those above it on path, the ones deeper than that.
+func appendSymbols(b []byte, syms []abi.Symbol, depth int, path [][]abi.Symbol) ([]byte, error) {
+	if syms == nil {
+		return append(b, "null"...), nil
+	}
+	if depth > maxAcyclicDepth && len(syms) > 0 {
+		for _, p := range path {
+			if &p[0] == &syms[0] && len(p) == len(syms) {
+				return b, errors.New("a symbol is among its own children")
+			}
+		}
+		path = append(path, syms)
+	}
+	b = append(b, '[')
+	for i := range syms {
+		s := &syms[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = appendString(b, s.Name)
+		b = appendOptionalString(b, `,"detail":`, s.Detail)
+		b = append(b, `,"kind":`...)
+		b = appendInt(b, int(s.Kind))
+		b = append(b, `,"start":`...)
+		b = appendInt(b, s.Start)
+		b = append(b, `,"end":`...)
+		b = appendInt(b, s.End)
+		b = append(b, `,"selectionStart":`...)
+		b = appendInt(b, s.SelectionStart)
+		b = append(b, `,"selectionEnd":`...)
+		b = appendInt(b, s.SelectionEnd)
+		if len(s.Children) > 0 {
+			var err error
+			if b, err = appendSymbols(append(b, `,"children":`...), s.Children, depth+1, path); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), nil
+}
+
+func appendExecuteCommand(b []byte, r *abi.ExecuteCommandResult) ([]byte, error) {
+	open := len(b)
+	if len(r.Result) > 0 {
+		var ok bool
+		if b, ok = appendCompact(append(b, `,"result":`...), r.Result); !ok {
+			return b, errors.New("result is not valid JSON")
+		}
+	}
+	if len(r.Edits) > 0 {
+		b = appendEdits(append(b, `,"edits":`...), r.Edits)
+	}
+	if len(b) == open {
+		return append(b, "{}"...), nil
+	}
+	b[open] = '{'
+	return append(b, '}'), nil
+}
+
+// invalidJSON is the error for a raw JSON field of element i of a list (-1:
+// not in a list), e.g. "diagnostic 3: data is not valid JSON".
+func invalidJSON(elem string, i int, field string) error {
+	if i < 0 {
+		return errors.New(field + " is not valid JSON")
+	}
+	return errors.New(elem + " " + strconv.Itoa(i) + ": " + field + " is not valid JSON")
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	if ss == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
+}
+
+func appendEdits(b []byte, edits []abi.TextEdit) []byte {
+	if edits == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range edits {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendEdit(b, &edits[i])
+	}
+	return append(b, ']')
+}
+
+func appendEdit(b []byte, e *abi.TextEdit) []byte {
+	b = append(b, `{"start":`...)
+	b = appendInt(b, e.Start)
+	b = append(b, `,"end":`...)
+	b = appendInt(b, e.End)
+	b = append(b, `,"newText":`...)
+	b = appendString(b, e.NewText)
+	return append(b, '}')
+}
+
+// appendCompact appends the JSON value src as encoding/json writes a
+// json.RawMessage with HTML escaping off: with its insignificant whitespace
+// removed, nothing else changed. It reports false, with b as it was, if src
+// is not one valid JSON value (json.Valid).
+func appendCompact(b, src []byte) ([]byte, bool) {
+	if isJSONInteger(src) {
+		// The usual data (a count, an index): valid and compact as it is,
+		// so without a loop over its bytes.
+		return append(b, src...), true
+	}
+	if s := (scanner{data: src}); !s.skip() || !s.end() {
+		return b, false
+	}
+	// Valid JSON: drop the white space outside strings.
+	start, inString := 0, false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case inString && c == '\\':
+			i++ // the escaped byte, '"' included
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
+			b = append(b, src[start:i]...)
+			start = i + 1
+		}
+	}
+	return append(b, src[start:]...), true
 }
 
 // isJSONInteger reports whether b is a JSON integer with nothing around it:
@@ -116,11 +407,20 @@ func isJSONInteger(b []byte) bool {
 	return true
 }
 
+// appendOptionalString appends key and s unless s is empty (omitempty).
 func appendOptionalString(b []byte, key, s string) []byte {
 	if s == "" {
 		return b
 	}
 	return appendString(append(b, key...), s)
+}
+
+// appendOptionalInt appends key and n unless n is 0 (omitempty).
+func appendOptionalInt(b []byte, key string, n int) []byte {
+	if n == 0 {
+		return b
+	}
+	return appendInt(append(b, key...), n)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -3,9 +3,10 @@
 package sdk
 
 import (
-	"fmt"
+	"errors"
 	"math"
 	"runtime"
+	"strconv"
 	"unsafe"
 
 	"github.com/lsphost/lsphost/abi"
@@ -62,7 +63,7 @@ func exportHandle(jsonLen, textLen uint32) uint64 {
 	}
 	output = nil
 	if total := uint64(jsonLen) + uint64(textLen); total > math.MaxInt32 {
-		output = errorResponse(fmt.Errorf("%s: a request of %d bytes is too large", abi.ExportHandle, total))
+		output = errorResponse(errors.New(abi.ExportHandle + ": a request of " + strconv.FormatUint(total, 10) + " bytes is too large"))
 	} else {
 		buf := make([]byte, max(total, 1)) // never empty: it has an address
 		readRequest(addr(buf))

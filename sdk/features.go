@@ -1,22 +1,20 @@
 package sdk
 
 import (
-	"encoding/json"
-	"fmt"
+	"errors"
+	"strconv"
 
 	"github.com/lsphost/lsphost/abi"
 )
 
-// dispatchMore answers the methods beyond diagnostics and completion. Their
-// parameters are decoded with encoding/json: they are asked for once per
-// user action, not per keystroke.
+// dispatchMore answers the methods beyond diagnostics and completion.
 func (e *Extension) dispatchMore(req *abi.Request, text string) (any, error) {
 	params := func(v any) error {
 		if len(req.Params) == 0 {
-			return fmt.Errorf("%s: request has no params", req.Method)
+			return errors.New(req.Method + ": request has no params")
 		}
-		if err := json.Unmarshal(req.Params, v); err != nil {
-			return fmt.Errorf("%s: params: %w", req.Method, err)
+		if err := decodeParams(req.Params, v); err != nil {
+			return errors.New(req.Method + ": params: " + err.Error())
 		}
 		return nil
 	}
@@ -118,7 +116,7 @@ func (e *Extension) dispatchMore(req *abi.Request, text string) (any, error) {
 		}
 		run := e.Commands[p.Command]
 		if run == nil {
-			return nil, fmt.Errorf("unknown command %q", p.Command)
+			return nil, errors.New("unknown command " + strconv.Quote(p.Command))
 		}
 		r := &CommandRequest{Command: p.Command, Arguments: p.Arguments}
 		if req.Document != nil {
@@ -128,15 +126,9 @@ func (e *Extension) dispatchMore(req *abi.Request, text string) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := abi.ExecuteCommandResult{Edits: res.Edits}
-		if res.Result != nil {
-			if out.Result, err = json.Marshal(res.Result); err != nil {
-				return nil, fmt.Errorf("%s: result: %w", p.Command, err)
-			}
-		}
-		return out, nil
+		return abi.ExecuteCommandResult{Result: res.Result, Edits: res.Edits}, nil
 	}
-	return nil, fmt.Errorf("unknown method %q", req.Method)
+	return nil, errors.New("unknown method " + strconv.Quote(req.Method))
 }
 
 func clampOffset(offset int, text string) int { return max(0, min(offset, len(text))) }

@@ -2,8 +2,8 @@ package sdk
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
+	"strconv"
 
 	"github.com/lsphost/lsphost/abi"
 )
@@ -33,7 +33,7 @@ func readError(path string, code int64) error {
 	case abi.ReadNotFound:
 		err = fs.ErrNotExist
 	default:
-		err = fmt.Errorf("unreadable (a directory, larger than %d bytes, or an I/O error)", abi.MaxReadFile)
+		err = errors.New("unreadable (a directory, larger than " + strconv.Itoa(abi.MaxReadFile) + " bytes, or an I/O error)")
 	}
 	return &fs.PathError{Op: "read", Path: path, Err: err}
 }

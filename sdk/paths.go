@@ -27,14 +27,14 @@ func RelPath(uri string) (rel string, ok bool) {
 	if base == "" {
 		return "", false
 	}
-	b, err1 := url.Parse(base)
-	u, err2 := url.Parse(uri)
-	if err1 != nil || err2 != nil || u.Scheme != "file" || b.Scheme != "file" {
+	bp, ok1 := filePath(base)
+	up, ok2 := filePath(uri)
+	if !ok1 || !ok2 {
 		return "", false
 	}
 	// Editors differ in how they escape and spell a Windows drive: compare
 	// decoded paths, the drive letter case-insensitively.
-	bp, up := strings.TrimSuffix(path.Clean(b.Path), "/"), path.Clean(u.Path)
+	bp, up = strings.TrimSuffix(path.Clean(bp), "/"), path.Clean(up)
 	if len(bp) >= 3 && len(up) >= 3 && bp[2] == ':' && strings.EqualFold(bp[:3], up[:3]) {
 		up = bp[:3] + up[3:]
 	}
@@ -43,4 +43,31 @@ func RelPath(uri string) (rel string, ok bool) {
 		return "", false
 	}
 	return rel, true
+}
+
+// filePath returns the decoded path of a file URI, as url.Parse gives it
+// (the authority, query and fragment left out; "" for an opaque URI such as
+// file:a); ok is false for another scheme or a bad escape in the path.
+// url.Parse itself would link fmt into the module, through its error type.
+func filePath(uri string) (p string, ok bool) {
+	if len(uri) < 5 || !strings.EqualFold(uri[:5], "file:") {
+		return "", false
+	}
+	p = uri[5:]
+	if i := strings.IndexByte(p, '#'); i >= 0 {
+		p = p[:i]
+	}
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		p = p[:i]
+	}
+	if rest, ok := strings.CutPrefix(p, "//"); ok {
+		p = ""
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			p = rest[i:]
+		}
+	} else if !strings.HasPrefix(p, "/") {
+		return "", true
+	}
+	p, err := url.PathUnescape(p)
+	return p, err == nil
 }

@@ -34,7 +34,7 @@ package sdk
 
 import (
 	"encoding/json"
-	"fmt"
+	"strconv"
 
 	"github.com/lsphost/lsphost/abi"
 )
@@ -104,7 +104,7 @@ var registered *Extension
 // registrations mean two packages both believe they are the extension.
 func Register(e Extension) {
 	if registered != nil {
-		panic(fmt.Sprintf("sdk: Register(%q) called after Register(%q)", e.Name, registered.Name))
+		panic("sdk: Register(" + strconv.Quote(e.Name) + ") called after Register(" + strconv.Quote(registered.Name) + ")")
 	}
 	registered = &e
 }
@@ -253,6 +253,9 @@ type CommandRequest struct {
 // CommandResult is a command's outcome: a Result for the editor, and Edits
 // to CommandRequest.Document, which the editor is asked to apply.
 type CommandResult struct {
-	Result any
+	// Result is JSON, written by hand or with encoding/json.Marshal (the
+	// SDK does not marshal it for you: that would link encoding/json into
+	// every extension, commands or not); nil for none.
+	Result json.RawMessage
 	Edits  []TextEdit
 }

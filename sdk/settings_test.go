@@ -97,3 +97,82 @@ func TestDescribeType(t *testing.T) {
 		}
 	}
 }
+
+// readConfig is testConfig's settings that Read can bind, and the bindings.
+type readConfig struct {
+	Keywords []string          `json:"keywords"`
+	Max      int               `json:"max"`
+	Name     string            `json:"name"`
+	Strict   bool              `json:"strict"`
+	Labels   map[string]string `json:"labels"`
+}
+
+func (c *readConfig) settings() []Setting {
+	return []Setting{StringsSetting("keywords", &c.Keywords), IntSetting("max", &c.Max),
+		StringSetting("name", &c.Name), BoolSetting("strict", &c.Strict), StringMapSetting("labels", &c.Labels)}
+}
+
+func TestSettingsRead(t *testing.T) {
+	c := readConfig{Max: 7, Name: "default", Labels: map[string]string{"old": "x"}}
+	s := Settings(`{"keywords":["A","B\u00e9"],"max":-3,"strict":true,"labels":{"x":"y","z":""},"name":null}`)
+	if err := s.Read(c.settings()...); err != nil {
+		t.Fatalf("Read = %v", err)
+	}
+	want := readConfig{Keywords: []string{"A", "Bé"}, Max: -3, Name: "default", Strict: true, Labels: map[string]string{"x": "y", "z": ""}}
+	if !reflect.DeepEqual(c, want) {
+		t.Errorf("Read gave %+v, want %+v", c, want)
+	}
+	if err := Settings(`{"keywords":[]}`).Read(c.settings()...); err != nil || c.Keywords == nil || len(c.Keywords) != 0 {
+		t.Errorf("Read of an empty array = %v, keywords %#v; want an empty, non-nil slice", err, c.Keywords)
+	}
+}
+
+func TestSettingsReadEmpty(t *testing.T) {
+	for _, s := range []string{"", "  ", "null", "{}"} {
+		c := readConfig{Max: 7}
+		if err := Settings(s).Read(c.settings()...); err != nil || c.Max != 7 {
+			t.Errorf("Settings(%q).Read = %v, max %d, want nil and the default kept", s, err, c.Max)
+		}
+	}
+}
+
+// TestSettingsReadErrors: Read's errors are Decode's.
+func TestSettingsReadErrors(t *testing.T) {
+	for _, settings := range []string{
+		`{"keywords":"TODO"}`,
+		`{"keywords":["A",1]}`,
+		`{"max":"3"}`,
+		`{"max":1.5}`,
+		`{"max":1e3}`,
+		`{"max":99999999999999999999}`,
+		`{"max":[]}`,
+		`{"name":{}}`,
+		`{"strict":"yes"}`,
+		`{"labels":[]}`,
+		`{"labels":{"x":1}}`,
+		`{"keywrods":["A"]}`,
+		`["A"]`,
+		`"A"`,
+		`3`,
+	} {
+		var c readConfig
+		readErr := Settings(settings).Read(c.settings()...)
+		decodeErr := Settings(settings).Decode(&c)
+		if readErr == nil || decodeErr == nil || readErr.Error() != decodeErr.Error() {
+			t.Errorf("Settings(%s): Read = %v, Decode = %v; want the same error", settings, readErr, decodeErr)
+		}
+	}
+	// Where they differ: Read's keys are case-sensitive, it refuses null in
+	// an array, and its JSON errors do not quote encoding/json's.
+	for _, tt := range []struct{ settings, want string }{
+		{`{"keywords":["A",null]}`, `setting "keywords": want a string, got null`},
+		{`{"Max":3}`, `unknown setting "Max"`},
+		{`{"max":`, `settings: invalid JSON at byte 7`},
+		{`{"max" 1}`, `settings: invalid JSON at byte 7`},
+	} {
+		var c readConfig
+		if err := Settings(tt.settings).Read(c.settings()...); err == nil || err.Error() != tt.want {
+			t.Errorf("Settings(%s).Read = %v, want %q", tt.settings, err, tt.want)
+		}
+	}
+}

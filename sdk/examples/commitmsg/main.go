@@ -8,9 +8,9 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -36,15 +36,15 @@ func main() {}
 // config is the extension's settings table, with its defaults.
 type config struct {
 	// Types are the allowed commit types, with their descriptions.
-	Types map[string]string `json:"types"`
+	Types map[string]string
 	// Scopes, if not empty, are the allowed scopes.
-	Scopes []string `json:"scopes"`
+	Scopes []string
 	// RequireScope makes a header without a scope an error.
-	RequireScope bool `json:"requireScope"`
+	RequireScope bool
 	// MaxHeaderLength is the longest header, in characters.
-	MaxHeaderLength int `json:"maxHeaderLength"`
+	MaxHeaderLength int
 	// MaxBodyLineLength is the longest body line, in characters; 0 is no limit.
-	MaxBodyLineLength int `json:"maxBodyLineLength"`
+	MaxBodyLineLength int
 }
 
 // defaultTypes are the types of the Conventional Commits specification and
@@ -66,26 +66,26 @@ var defaultTypes = map[string]string{
 var cfg config
 
 func initialize(s sdk.Settings) error {
-	c := config{MaxHeaderLength: 72}
-	if err := s.Decode(&c); err != nil {
+	c := config{Types: defaultTypes, MaxHeaderLength: 72}
+	err := s.Read(sdk.StringMapSetting("types", &c.Types), sdk.StringsSetting("scopes", &c.Scopes),
+		sdk.BoolSetting("requireScope", &c.RequireScope), sdk.IntSetting("maxHeaderLength", &c.MaxHeaderLength),
+		sdk.IntSetting("maxBodyLineLength", &c.MaxBodyLineLength))
+	if err != nil {
 		return err
 	}
-	if c.Types == nil {
-		c.Types = defaultTypes
-	}
 	if len(c.Types) == 0 {
-		return fmt.Errorf(`setting "types": empty: at least one type is needed`)
+		return errors.New(`setting "types": empty: at least one type is needed`)
 	}
 	for t := range c.Types {
 		if t == "" || strings.ContainsAny(t, "(): !\t\n") {
-			return fmt.Errorf(`setting "types": %q is not a valid type (no spaces, parentheses, colons or "!")`, t)
+			return errors.New(`setting "types": ` + strconv.Quote(t) + ` is not a valid type (no spaces, parentheses, colons or "!")`)
 		}
 	}
 	if c.MaxHeaderLength < 10 {
-		return fmt.Errorf(`setting "maxHeaderLength": %d is less than 10`, c.MaxHeaderLength)
+		return errors.New(`setting "maxHeaderLength": ` + strconv.Itoa(c.MaxHeaderLength) + " is less than 10")
 	}
 	if c.MaxBodyLineLength < 0 {
-		return fmt.Errorf(`setting "maxBodyLineLength": %d is negative`, c.MaxBodyLineLength)
+		return errors.New(`setting "maxBodyLineLength": ` + strconv.Itoa(c.MaxBodyLineLength) + " is negative")
 	}
 	cfg = c
 	return nil
@@ -125,16 +125,18 @@ func messageLines(text string) []line {
 	return lines
 }
 
-// fix is a diagnostic's Data: the edit its quick fix makes.
-type fix struct {
-	Title   string `json:"title"`
-	Start   int    `json:"start"`
-	End     int    `json:"end"`
-	NewText string `json:"newText"`
-}
+// The quick fixes. A diagnostic that has one carries its name as Data;
+// codeActions makes its edit from the diagnostic's range.
+const (
+	fixBlankLine = "blank-line" // insert a blank line before the diagnostic's line
+	fixLowerCase = "lower-case" // write the type in lower case
+	fixOneSpace  = "one-space"  // leave one space after the colon
+	fixPeriod    = "period"     // remove the period
+)
 
-func withFix(d sdk.Diagnostic, f fix) sdk.Diagnostic {
-	d.Data, _ = json.Marshal(f)
+// withFix gives d the quick fix named fix, as a JSON string.
+func withFix(d sdk.Diagnostic, fix string) sdk.Diagnostic {
+	d.Data = []byte(strconv.Quote(fix))
 	return d
 }
 
@@ -160,7 +162,7 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 			diags = append(diags, withFix(sdk.Diagnostic{
 				Start: second.start, End: second.end, Severity: sdk.SeverityWarning, Code: "blank-line",
 				Message: "the second line must be blank: it separates the header from the body",
-			}, fix{Title: "Insert a blank line", Start: second.start, End: second.start, NewText: "\n"}))
+			}, fixBlankLine))
 		}
 	}
 	if cfg.MaxBodyLineLength > 0 {
@@ -169,7 +171,7 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 			if n := utf8.RuneCountInString(s); n > cfg.MaxBodyLineLength && !strings.Contains(s, "://") {
 				diags = append(diags, sdk.Diagnostic{
 					Start: l.start + runeOffset(s, cfg.MaxBodyLineLength), End: l.end, Severity: sdk.SeverityInformation, Code: "body-length",
-					Message: fmt.Sprintf("body line is %d characters long, over %d", n, cfg.MaxBodyLineLength),
+					Message: "body line is " + strconv.Itoa(n) + " characters long, over " + strconv.Itoa(cfg.MaxBodyLineLength),
 				})
 			}
 		}
@@ -191,31 +193,31 @@ func generated(header string) bool {
 // checkHeader checks "type(scope)!: subject"; start is its offset.
 func checkHeader(header string, start int) []sdk.Diagnostic {
 	var diags []sdk.Diagnostic
-	add := func(s, e int, code, format string, args ...any) {
-		diags = append(diags, sdk.Diagnostic{Start: start + s, End: start + e, Severity: sdk.SeverityWarning, Code: code, Message: fmt.Sprintf(format, args...)})
+	add := func(s, e int, code, msg string) {
+		diags = append(diags, sdk.Diagnostic{Start: start + s, End: start + e, Severity: sdk.SeverityWarning, Code: code, Message: msg})
 	}
 	if n := utf8.RuneCountInString(header); n > cfg.MaxHeaderLength {
-		add(runeOffset(header, cfg.MaxHeaderLength), len(header), "header-length", "header is %d characters long, over %d", n, cfg.MaxHeaderLength)
+		add(runeOffset(header, cfg.MaxHeaderLength), len(header), "header-length",
+			"header is "+strconv.Itoa(n)+" characters long, over "+strconv.Itoa(cfg.MaxHeaderLength))
 	}
 	colon := strings.Index(header, ":")
 	typeEnd := strings.IndexAny(header, "(!:")
 	if colon < 0 || typeEnd < 0 || typeEnd > colon || strings.ContainsAny(header[:typeEnd], " \t") {
-		add(0, len(header), "format", "header must be \"type(scope): subject\" with a type among %s", typeList())
+		add(0, len(header), "format", `header must be "type(scope): subject" with a type among `+typeList())
 		return diags
 	}
 	typ := header[:typeEnd]
 	if _, ok := cfg.Types[typ]; !ok {
-		msg := "unknown type %q: use one of %s"
+		msg := "unknown type " + strconv.Quote(typ)
 		if typ == "" {
-			msg = "missing type%.0q: use one of %s"
+			msg = "missing type"
 		} else if _, ok := cfg.Types[strings.ToLower(typ)]; ok {
 			diags = append(diags, withFix(sdk.Diagnostic{Start: start, End: start + len(typ), Severity: sdk.SeverityWarning,
-				Code: "type", Message: fmt.Sprintf("type %q must be lower case", typ)},
-				fix{Title: "Write " + strings.ToLower(typ), Start: start, End: start + len(typ), NewText: strings.ToLower(typ)}))
+				Code: "type", Message: "type " + strconv.Quote(typ) + " must be lower case"}, fixLowerCase))
 			typ = ""
 		}
 		if typ != "" || header[:typeEnd] == "" {
-			add(0, max(typeEnd, 1), "type", msg, typ, typeList())
+			add(0, max(typeEnd, 1), "type", msg+": use one of "+typeList())
 		}
 	}
 	i := typeEnd
@@ -230,17 +232,17 @@ func checkHeader(header string, start int) []sdk.Diagnostic {
 		case strings.TrimSpace(scope) == "":
 			add(i, i+end+1, "scope", "empty scope: name one or leave out the parentheses")
 		case len(cfg.Scopes) > 0 && !slices.Contains(cfg.Scopes, scope):
-			add(i+1, i+end, "scope", "unknown scope %q: use one of %s", scope, strings.Join(cfg.Scopes, ", "))
+			add(i+1, i+end, "scope", "unknown scope "+strconv.Quote(scope)+": use one of "+strings.Join(cfg.Scopes, ", "))
 		}
 		i += end + 1
 	} else if cfg.RequireScope {
-		add(0, typeEnd, "scope", "missing scope: write \"%s(scope): …\"", header[:typeEnd])
+		add(0, typeEnd, "scope", `missing scope: write "`+header[:typeEnd]+`(scope): …"`)
 	}
 	if i < len(header) && header[i] == '!' {
 		i++
 	}
 	if i != colon {
-		add(i, colon, "format", "unexpected %q before the colon", header[i:colon])
+		add(i, colon, "format", "unexpected "+strconv.Quote(header[i:colon])+" before the colon")
 	}
 	subject := header[colon+1:]
 	switch {
@@ -249,14 +251,12 @@ func checkHeader(header string, start int) []sdk.Diagnostic {
 		return diags
 	case subject[0] != ' ' || len(subject) > 1 && subject[1] == ' ':
 		diags = append(diags, withFix(sdk.Diagnostic{Start: start + colon, End: start + colon + 1 + len(subject) - len(strings.TrimLeft(subject, " ")),
-			Severity: sdk.SeverityWarning, Code: "format", Message: "write one space after the colon"},
-			fix{Title: "Write one space", Start: start + colon + 1, End: start + colon + 1 + len(subject) - len(strings.TrimLeft(subject, " ")), NewText: " "}))
+			Severity: sdk.SeverityWarning, Code: "format", Message: "write one space after the colon"}, fixOneSpace))
 	}
 	if trimmed := strings.TrimRight(header, " \t"); strings.HasSuffix(trimmed, ".") && !strings.HasSuffix(trimmed, "..") {
 		p := len(trimmed) - 1
 		diags = append(diags, withFix(sdk.Diagnostic{Start: start + p, End: start + p + 1, Severity: sdk.SeverityWarning,
-			Code: "period", Message: "the subject must not end with a period"},
-			fix{Title: "Remove the period", Start: start + p, End: start + p + 1}))
+			Code: "period", Message: "the subject must not end with a period"}, fixPeriod))
 	}
 	return diags
 }
@@ -286,16 +286,31 @@ func sortedTypes() []string {
 	return types
 }
 
-// codeActions offers the fix each diagnostic carries.
+// codeActions offers the fix each diagnostic carries, an edit of its range.
 func codeActions(req *sdk.CodeActionRequest) ([]sdk.CodeAction, error) {
+	text := req.Document.Text
 	var actions []sdk.CodeAction
 	for i, d := range req.Diagnostics {
-		var f fix
-		if d.Data == nil || json.Unmarshal(d.Data, &f) != nil {
+		fix, err := strconv.Unquote(string(d.Data))
+		if err != nil || d.Start < 0 || d.End > len(text) || d.Start >= d.End {
+			continue // not one of ours, or the editor's range is stale
+		}
+		title, edit := "", sdk.TextEdit{Start: d.Start, End: d.End}
+		switch fix {
+		case fixBlankLine:
+			title, edit.End, edit.NewText = "Insert a blank line", d.Start, "\n"
+		case fixLowerCase:
+			edit.NewText = strings.ToLower(text[d.Start:d.End])
+			title = "Write " + edit.NewText
+		case fixOneSpace:
+			title, edit.Start, edit.NewText = "Write one space", d.Start+1, " "
+		case fixPeriod:
+			title = "Remove the period"
+		default:
 			continue
 		}
-		actions = append(actions, sdk.CodeAction{Title: f.Title, Kind: "quickfix", Diagnostics: []int{i}, IsPreferred: true,
-			Edits: []sdk.TextEdit{{Start: f.Start, End: f.End, NewText: f.NewText}}})
+		actions = append(actions, sdk.CodeAction{Title: title, Kind: "quickfix", Diagnostics: []int{i}, IsPreferred: true,
+			Edits: []sdk.TextEdit{edit}})
 	}
 	return actions, nil
 }
@@ -335,9 +350,16 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 		}
 		list.Items = append(list.Items, sdk.CompletionItem{
 			Label: t, Kind: sdk.KindKeyword, Detail: cfg.Types[t],
-			SortText: fmt.Sprintf("%03d", i),
+			SortText: sortText(i),
 			Edit:     &sdk.TextEdit{Start: h.start, End: end, NewText: newText},
 		})
 	}
 	return list, nil
+}
+
+// sortText is i with at least 3 digits, so that the editor, which orders
+// the items by SortText, keeps them in the order of the list.
+func sortText(i int) string {
+	s := strconv.Itoa(i)
+	return strings.Repeat("0", max(3-len(s), 0)) + s
 }

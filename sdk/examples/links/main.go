@@ -38,9 +38,9 @@ func main() {}
 type config struct {
 	// Ignore lists link targets (as written, before any '#') to leave
 	// unchecked: exact, or a prefix when it ends with '/' or '*'.
-	Ignore []string `json:"ignore"`
+	Ignore []string
 	// MaxCompletions caps the path proposals.
-	MaxCompletions int `json:"maxCompletions"`
+	MaxCompletions int
 }
 
 var cfg = config{MaxCompletions: 200}
@@ -50,7 +50,8 @@ var warned bool
 
 func initialize(s sdk.Settings) error {
 	c := config{MaxCompletions: 200}
-	if err := s.Decode(&c); err != nil {
+	err := s.Read(sdk.StringsSetting("ignore", &c.Ignore), sdk.IntSetting("maxCompletions", &c.MaxCompletions))
+	if err != nil {
 		return err
 	}
 	if c.MaxCompletions < 1 {

@@ -10,9 +10,9 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -44,17 +44,17 @@ func main() {}
 
 type config struct {
 	// Words are accepted in addition to the word lists.
-	Words []string `json:"words"`
+	Words []string
 	// Dictionary is a workspace file of accepted words, one per line,
 	// read through the read grant; "" for none.
-	Dictionary string `json:"dictionary"`
+	Dictionary string
 	// Strings also checks string literals in code (those with a space:
 	// single tokens are keys, paths or identifiers more often than prose).
-	Strings bool `json:"strings"`
+	Strings bool
 	// Severity of the diagnostics: "error", "warning", "information", "hint".
-	Severity string `json:"severity"`
+	Severity string
 	// MaxProblems caps the diagnostics per document.
-	MaxProblems int `json:"maxProblems"`
+	MaxProblems int
 }
 
 var (
@@ -69,16 +69,19 @@ var (
 
 func initialize(s sdk.Settings) error {
 	c := config{Dictionary: ".spelling", Strings: true, Severity: "information", MaxProblems: 500}
-	if err := s.Decode(&c); err != nil {
+	err := s.Read(sdk.StringsSetting("words", &c.Words), sdk.StringSetting("dictionary", &c.Dictionary),
+		sdk.BoolSetting("strings", &c.Strings), sdk.StringSetting("severity", &c.Severity),
+		sdk.IntSetting("maxProblems", &c.MaxProblems))
+	if err != nil {
 		return err
 	}
 	sev, ok := map[string]sdk.Severity{"error": sdk.SeverityError, "warning": sdk.SeverityWarning,
 		"information": sdk.SeverityInformation, "hint": sdk.SeverityHint}[c.Severity]
 	if !ok {
-		return fmt.Errorf(`setting "severity": %q is not one of "error", "warning", "information", "hint"`, c.Severity)
+		return errors.New(`setting "severity": ` + strconv.Quote(c.Severity) + ` is not one of "error", "warning", "information", "hint"`)
 	}
 	if c.MaxProblems < 1 {
-		return fmt.Errorf(`setting "maxProblems": %d is less than 1`, c.MaxProblems)
+		return errors.New(`setting "maxProblems": ` + strconv.Itoa(c.MaxProblems) + " is less than 1")
 	}
 	cfg, severity, extra = c, sev, newList(c.Words)
 	workspace, dictText, warned = "", "", false
@@ -98,7 +101,7 @@ func loadDictionary() {
 	case err != nil:
 		if !warned {
 			warned = true
-			sdk.Logf(sdk.LogWarning, "dictionary %s: %v", cfg.Dictionary, err)
+			sdk.Log(sdk.LogWarning, "dictionary "+cfg.Dictionary+": "+err.Error())
 		}
 		return
 	}
@@ -119,7 +122,7 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 		forEachWord(doc.Text, r.start, r.end, func(start, end int, word []byte) {
 			if len(diags) < cfg.MaxProblems && !known(word) {
 				diags = append(diags, sdk.Diagnostic{Start: start, End: end, Severity: severity, Code: "spelling",
-					Message: fmt.Sprintf("unknown word %q", doc.Text[start:end])})
+					Message: "unknown word " + strconv.Quote(doc.Text[start:end])})
 			}
 		})
 	}
@@ -299,7 +302,7 @@ func codeActions(req *sdk.CodeActionRequest) ([]sdk.CodeAction, error) {
 				s = strings.ToUpper(s[:1]) + s[1:]
 			}
 			actions = append(actions, sdk.CodeAction{
-				Title: fmt.Sprintf("Change %q to %q", word, s), Kind: "quickfix", Diagnostics: []int{i}, IsPreferred: k == 0,
+				Title: "Change " + strconv.Quote(word) + " to " + strconv.Quote(s), Kind: "quickfix", Diagnostics: []int{i}, IsPreferred: k == 0,
 				Edits: []sdk.TextEdit{{Start: d.Start, End: d.End, NewText: s}},
 			})
 		}

@@ -7,8 +7,9 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -43,25 +44,17 @@ var defaultKeywords = []string{"TODO", "FIXME", "XXX"}
 // keywords are the markers this instance reports, set by initialize.
 var keywords = defaultKeywords
 
-// config is the extension's settings table.
-type config struct {
-	Keywords []string `json:"keywords"`
-}
-
 func initialize(s sdk.Settings) error {
-	var cfg config
-	if err := s.Decode(&cfg); err != nil {
+	kw := defaultKeywords // unless set; an empty list turns the extension off
+	if err := s.Read(sdk.StringsSetting("keywords", &kw)); err != nil {
 		return err
 	}
-	if cfg.Keywords == nil { // absent; an empty list turns the extension off
-		cfg.Keywords = defaultKeywords
-	}
-	for i, k := range cfg.Keywords {
+	for i, k := range kw {
 		if strings.TrimSpace(k) == "" {
-			return fmt.Errorf("setting \"keywords\": keyword %d is empty", i+1)
+			return errors.New(`setting "keywords": keyword ` + strconv.Itoa(i+1) + " is empty")
 		}
 	}
-	keywords = cfg.Keywords
+	keywords = kw
 	return nil
 }
 
@@ -130,8 +123,9 @@ func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
 	for i, d := range diags {
 		if req.Offset >= d.Start && req.Offset <= d.End {
 			return sdk.Hover{
-				Contents: fmt.Sprintf("**%s** marker %d of %d in this document", req.Document.Text[d.Start:d.End], i+1, len(diags)),
-				Start:    d.Start, End: d.End,
+				Contents: "**" + req.Document.Text[d.Start:d.End] + "** marker " + strconv.Itoa(i+1) +
+					" of " + strconv.Itoa(len(diags)) + " in this document",
+				Start: d.Start, End: d.End,
 			}, nil
 		}
 	}

@@ -41,11 +41,11 @@ const (
 
 // config is the extension's settings.
 type config struct {
-	TrailingWhitespace bool `json:"trailingWhitespace"`
-	FinalNewline       bool `json:"finalNewline"`
+	TrailingWhitespace bool
+	FinalNewline       bool
 	// MarkdownLineBreaks keeps two trailing spaces in Markdown, where
 	// they are a hard line break.
-	MarkdownLineBreaks bool `json:"markdownLineBreaks"`
+	MarkdownLineBreaks bool
 }
 
 var settings = defaults()
@@ -56,7 +56,10 @@ func defaults() config {
 
 func initialize(s sdk.Settings) error {
 	cfg := defaults()
-	if err := s.Decode(&cfg); err != nil {
+	err := s.Read(sdk.BoolSetting("trailingWhitespace", &cfg.TrailingWhitespace),
+		sdk.BoolSetting("finalNewline", &cfg.FinalNewline),
+		sdk.BoolSetting("markdownLineBreaks", &cfg.MarkdownLineBreaks))
+	if err != nil {
 		return err
 	}
 	settings = cfg

@@ -139,7 +139,7 @@ func TestRangeFormat(t *testing.T) {
 func TestSettingsErrors(t *testing.T) {
 	saved := settings
 	defer func() { settings = saved }()
-	if err := initialize(sdk.Settings(`{"finalNewLine": true, "oops": 1}`)); err == nil || !strings.Contains(err.Error(), "oops") {
+	if err := initialize(sdk.Settings(`{"finalNewline": true, "oops": 1}`)); err == nil || !strings.Contains(err.Error(), "oops") {
 		t.Errorf("unknown setting: err = %v, want it named", err)
 	}
 }

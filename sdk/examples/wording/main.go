@@ -6,7 +6,8 @@
 package main
 
 import (
-	"fmt"
+	"errors"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,13 +15,9 @@ import (
 	"github.com/lsphost/lsphost/sdk"
 )
 
-// config is the extension's settings table ([extensions.wording.settings]).
-type config struct {
-	// Avoid maps each word to avoid to its replacement.
-	Avoid map[string]string `json:"avoid"`
-}
-
-var cfg = config{Avoid: map[string]string{"utilize": "use", "leverage": "use"}}
+// avoid maps each word to avoid to its replacement, unless the settings
+// table ([extensions.wording.settings]) sets "avoid".
+var avoid = map[string]string{"utilize": "use", "leverage": "use"}
 
 func init() {
 	sdk.Register(sdk.Extension{
@@ -38,19 +35,16 @@ func main() {}
 
 // initialize reads the settings; an error is shown to the user.
 func initialize(s sdk.Settings) error {
-	c := config{}
-	if err := s.Decode(&c); err != nil {
+	words := avoid // the defaults, unless the user sets "avoid"
+	if err := s.Read(sdk.StringMapSetting("avoid", &words)); err != nil {
 		return err
 	}
-	if c.Avoid == nil {
-		return nil // keep the defaults
-	}
-	for word := range c.Avoid {
+	for word := range words {
 		if word == "" || strings.ContainsFunc(word, unicode.IsSpace) {
-			return fmt.Errorf("setting \"avoid\": %q is not a single word", word)
+			return errors.New(`setting "avoid": ` + strconv.Quote(word) + " is not a single word")
 		}
 	}
-	cfg = c
+	avoid = words
 	return nil
 }
 
@@ -74,14 +68,14 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 			end += n
 		}
 		word := text[start:end]
-		if better, ok := cfg.Avoid[strings.ToLower(word)]; ok {
+		if better, ok := avoid[strings.ToLower(word)]; ok {
 			out = append(out, sdk.Diagnostic{
 				Start:    start,
 				End:      end,
 				Severity: sdk.SeverityInformation,
-				Message:  fmt.Sprintf("prefer %q to %q", better, word),
+				Message:  "prefer " + strconv.Quote(better) + " to " + strconv.Quote(word),
 				Code:     "avoid",
-				Data:     []byte(fmt.Sprintf("%q", better)), // for the quick fix
+				Data:     []byte(strconv.Quote(better)), // for the quick fix
 			})
 		}
 		start = end
@@ -94,12 +88,12 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 func quickFixes(req *sdk.CodeActionRequest) ([]sdk.CodeAction, error) {
 	var actions []sdk.CodeAction
 	for i, d := range req.Diagnostics {
-		var better string
-		if _, err := fmt.Sscanf(string(d.Data), "%q", &better); err != nil {
+		better, err := strconv.Unquote(string(d.Data))
+		if err != nil {
 			continue // not one of ours
 		}
 		actions = append(actions, sdk.CodeAction{
-			Title:       fmt.Sprintf("Replace with %q", better),
+			Title:       "Replace with " + strconv.Quote(better),
 			Kind:        "quickfix",
 			Diagnostics: []int{i},
 			IsPreferred: true,

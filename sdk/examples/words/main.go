@@ -7,7 +7,7 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -36,12 +36,12 @@ func main() {}
 type config struct {
 	// MinLength is the length in characters below which a word is not
 	// proposed.
-	MinLength int `json:"minLength"`
+	MinLength int
 	// MaxItems caps the proposals; past it the list is marked incomplete,
 	// so the editor asks again as the prefix grows.
-	MaxItems int `json:"maxItems"`
+	MaxItems int
 	// IgnoreCase matches the prefix regardless of case.
-	IgnoreCase bool `json:"ignoreCase"`
+	IgnoreCase bool
 }
 
 var defaults = config{MinLength: 3, MaxItems: 1000}
@@ -51,14 +51,16 @@ var cfg = defaults
 
 func initialize(s sdk.Settings) error {
 	c := defaults
-	if err := s.Decode(&c); err != nil {
+	err := s.Read(sdk.IntSetting("minLength", &c.MinLength), sdk.IntSetting("maxItems", &c.MaxItems),
+		sdk.BoolSetting("ignoreCase", &c.IgnoreCase))
+	if err != nil {
 		return err
 	}
 	if c.MinLength < 1 {
-		return fmt.Errorf("setting \"minLength\": %d is less than 1", c.MinLength)
+		return errors.New(`setting "minLength": ` + strconv.Itoa(c.MinLength) + " is less than 1")
 	}
 	if c.MaxItems < 1 {
-		return fmt.Errorf("setting \"maxItems\": %d is less than 1", c.MaxItems)
+		return errors.New(`setting "maxItems": ` + strconv.Itoa(c.MaxItems) + " is less than 1")
 	}
 	cfg = c
 	return nil
@@ -117,7 +119,7 @@ func resolve(item sdk.CompletionItem) (sdk.CompletionItem, error) {
 		return item, nil // not one of ours, or from an older version: leave it
 	}
 	item.Detail = occurrences(n)
-	item.Documentation = fmt.Sprintf("`%s` occurs %s in this document.", item.Label, times(n))
+	item.Documentation = "`" + item.Label + "` occurs " + times(n) + " in this document."
 	return item, nil
 }
 
@@ -134,14 +136,14 @@ func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
 	if n == 0 { // not a word: starts with a digit
 		return sdk.Hover{}, nil
 	}
-	return sdk.Hover{Contents: fmt.Sprintf("**%s**: %s in this document", word, occurrences(n)), Start: start, End: end}, nil
+	return sdk.Hover{Contents: "**" + word + "**: " + occurrences(n) + " in this document", Start: start, End: end}, nil
 }
 
 func occurrences(n int) string {
 	if n == 1 {
 		return "1 occurrence"
 	}
-	return fmt.Sprintf("%d occurrences", n)
+	return strconv.Itoa(n) + " occurrences"
 }
 
 func times(n int) string {
@@ -151,7 +153,7 @@ func times(n int) string {
 	case 2:
 		return "twice"
 	}
-	return fmt.Sprintf("%d times", n)
+	return strconv.Itoa(n) + " times"
 }
 
 // hasPrefix reports whether word starts with prefix, which is already lower

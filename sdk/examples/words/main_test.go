@@ -126,7 +126,8 @@ func TestSettingsErrors(t *testing.T) {
 		{`{"minLength":0}`, `setting "minLength": 0 is less than 1`},
 		{`{"maxItems":-1}`, `setting "maxItems": -1 is less than 1`},
 		{`{"maxItems":"many"}`, `setting "maxItems": want an integer, got a string`},
-		{`{"ignorecase":1}`, `setting "ignoreCase": want a boolean, got a number`},
+		{`{"ignoreCase":1}`, `setting "ignoreCase": want a boolean, got a number`},
+		{`{"ignorecase":true}`, `unknown setting "ignorecase"`}, // keys are case-sensitive, as in TOML
 		{`{"max":1}`, `unknown setting "max"`},
 	}
 	for _, tt := range tests {

@@ -46,7 +46,9 @@ func init() {
 			return []sdk.CodeAction{{Title: "run", Command: &sdk.Command{Title: "run", Command: cmd}}}, nil
 		},
 		Commands: map[string]func(*sdk.CommandRequest) (sdk.CommandResult, error){
-			"fine": func(*sdk.CommandRequest) (sdk.CommandResult, error) { return sdk.CommandResult{Result: "ok"}, nil },
+			"fine": func(*sdk.CommandRequest) (sdk.CommandResult, error) {
+				return sdk.CommandResult{Result: []byte(`"ok"`)}, nil
+			},
 		},
 		Symbols: func(doc *sdk.Document) ([]sdk.Symbol, error) {
 			n := len(doc.Text)

@@ -108,14 +108,15 @@ func count(req *sdk.CommandRequest) (sdk.CommandResult, error) {
 	if req.Document == nil {
 		return sdk.CommandResult{}, fmt.Errorf("count needs an open document as its argument")
 	}
-	return sdk.CommandResult{Result: map[string]any{"by": label, "words": len(strings.Fields(req.Document.Text))}}, nil
+	result, err := json.Marshal(map[string]any{"by": label, "words": len(strings.Fields(req.Document.Text))})
+	return sdk.CommandResult{Result: result}, err
 }
 
 func stamp(req *sdk.CommandRequest) (sdk.CommandResult, error) {
 	if req.Document == nil {
 		return sdk.CommandResult{}, fmt.Errorf("stamp needs an open document as its argument")
 	}
-	return sdk.CommandResult{Result: "stamped", Edits: []sdk.TextEdit{{Start: 0, End: 0, NewText: label + " "}}}, nil
+	return sdk.CommandResult{Result: json.RawMessage(`"stamped"`), Edits: []sdk.TextEdit{{Start: 0, End: 0, NewText: label + " "}}}, nil
 }
 
 func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
