@@ -6,6 +6,23 @@ import (
 	"github.com/lsphost/lsphost/sdk"
 )
 
+func ExampleSettings_Read() {
+	// Defaults first: settings the user leaves out keep them.
+	keywords, maxItems := []string{"TODO"}, 100
+	settings := []sdk.Setting{sdk.StringsSetting("keywords", &keywords), sdk.IntSetting("maxItems", &maxItems)}
+
+	err := sdk.Settings(`{"keywords":["TODO","HACK"]}`).Read(settings...)
+	fmt.Println(keywords, maxItems, err)
+
+	// Errors name the key, in the configuration's terms.
+	fmt.Println(sdk.Settings(`{"maxItems":"many"}`).Read(settings...))
+	fmt.Println(sdk.Settings(`{"maxitems":5}`).Read(settings...))
+	// Output:
+	// [TODO HACK] 100 <nil>
+	// setting "maxItems": want an integer, got a string
+	// unknown setting "maxitems"
+}
+
 func ExampleSettings_Decode() {
 	// Defaults first: settings the user leaves out keep them.
 	cfg := struct {
