@@ -12,7 +12,8 @@ all: build examples
 
 ## build: bin/lsphost
 build:
-	$(GO) build -o bin/lsphost ./cmd/lsphost
+	# Static (no cgo: lsphost needs none): no dynamic loader at start, no libc in memory.
+	CGO_ENABLED=0 $(GO) build -o bin/lsphost ./cmd/lsphost
 
 ## examples: bin/examples/NAME.wasm for every sdk/examples/NAME
 examples: $(EXAMPLES:%=bin/examples/%.wasm)
