@@ -16,7 +16,7 @@ import (
 // reflection is slow (decoding the ~100-byte request took ~19 µs and
 // encoding 8 diagnostics another ~19 µs, against ~7 µs for the rest of a
 // call on a 1 KB document); the code here takes a few µs for both. Size:
-// encoding/json, fmt and reflect make a Go guest ~1.4 MB larger, which the
+// encoding/json, fmt and reflect make a Go guest ~0.9 MB larger, which the
 // host pays at every start in validation, machine code and memory
 // (BENCHMARKS.md, "A smaller guest"). Fuzz tests hold both halves to
 // encoding/json's results (decode_test.go, encode_test.go), and a test fails

@@ -11,7 +11,7 @@ import (
 
 // The results of every method are written here by hand, not with
 // encoding/json: its encoder (with reflect and fmt) would make every Go
-// guest about 1.4 MB larger and slower for the host to load. The output is
+// guest about 0.9 MB larger and slower for the host to load. The output is
 // byte for byte encoding/json's (encode_test.go compares them).
 
 // appendResult appends v's JSON exactly as encoding/json's Encoder with
