@@ -3,6 +3,7 @@ package extensions
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -63,5 +64,41 @@ func BenchmarkCompletionWords(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/item")
 		})
+	}
+}
+
+// BenchmarkCompletionWordsNewText measures the first completion on a text
+// the words example has not indexed yet: 10,000 lines of 6 words each from
+// a vocabulary of 3,500, about 700 KB; each iteration is a new version of
+// the document, so the guest receives the text and builds its index again.
+//
+//	go test -run '^$' -bench CompletionWordsNewText ./extensions
+func BenchmarkCompletionWordsNewText(b *testing.B) {
+	ext := load(b, newHost(b, Options{}), testSpec("words", wasmbuild.Example(b, "words")))
+	r := rand.New(rand.NewPCG(1, 2))
+	vocabulary := make([]string, 3500)
+	for i := range vocabulary {
+		word := make([]byte, 3+r.IntN(10))
+		for j := range word {
+			word[j] = byte('a' + r.IntN(26))
+		}
+		vocabulary[i] = string(word)
+	}
+	var sb strings.Builder
+	for range 10000 {
+		sb.WriteString("   ")
+		for range 6 {
+			sb.WriteString(" " + vocabulary[r.IntN(len(vocabulary))])
+		}
+		sb.WriteString("\n")
+	}
+	text := sb.String() + "ab"
+	d := doc(text)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		d.Version++
+		if _, err := ext.Completion(context.Background(), d, len(text), ""); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -72,11 +72,56 @@ func buildIndex(text string) *wordIndex {
 			}
 		}
 	})
-	slices.SortFunc(idx.words, func(a, b indexedWord) int {
-		// strings.Compare of the two words, eight bytes per step: sorting
-		// thousands of words with it cost four function calls and a loop
-		// iteration per byte for each comparison in the guest. The first
-		// byte that differs decides, or else the shorter word is first.
+	idx.words = sortWords(text, idx.words)
+	for i := range idx.words {
+		w := &idx.words[i]
+		w.dataStart = int32(len(idx.counts))
+		idx.counts = strconv.AppendInt(idx.counts, int64(w.count), 10)
+		w.dataEnd = int32(len(idx.counts))
+	}
+	return idx
+}
+
+// sortWords returns words sorted by their text. A comparison of two words
+// in a comparator function costs the guest a call and a few loop
+// iterations; slices.Sort compares integers inline. So the words are sorted
+// as integers first: each word's first six bytes, big-endian (zero past the
+// word's end, so a word comes before its extensions), above its number.
+// Only words whose first six bytes are the same are compared in full, a few
+// small runs. 3,500 distinct words sorted in ~3 ms instead of ~15.
+func sortWords(text string, words []indexedWord) []indexedWord {
+	if len(words) > 1<<16 { // more than the 16 bits for a number
+		slices.SortFunc(words, compareWords(text))
+		return words
+	}
+	keys := make([]uint64, len(words))
+	for i := range words {
+		keys[i] = bits.ReverseBytes64(words[i].key)&^0xffff | uint64(i)
+	}
+	slices.Sort(keys)
+	sorted := make([]indexedWord, len(words))
+	for i, k := range keys {
+		sorted[i] = words[k&0xffff]
+	}
+	for i := 0; i < len(keys); {
+		j := i + 1
+		for j < len(keys) && keys[j]>>16 == keys[i]>>16 {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(sorted[i:j], compareWords(text))
+		}
+		i = j
+	}
+	return sorted
+}
+
+// compareWords returns the comparison of two words of text: strings.Compare
+// of the two, eight bytes per step (a byte per step cost a loop iteration
+// per byte in the guest). The first byte that differs decides, or else the
+// shorter word is first.
+func compareWords(text string) func(a, b indexedWord) int {
+	return func(a, b indexedWord) int {
 		ka, kb := a.key, b.key
 		for i := 8; ; i += 8 {
 			if diff := ka ^ kb; diff != 0 {
@@ -90,14 +135,7 @@ func buildIndex(text string) *wordIndex {
 			ka = load8(text, int(a.start)+i) & lowBytes(min(restA, 8))
 			kb = load8(text, int(b.start)+i) & lowBytes(min(restB, 8))
 		}
-	})
-	for i := range idx.words {
-		w := &idx.words[i]
-		w.dataStart = int32(len(idx.counts))
-		idx.counts = strconv.AppendInt(idx.counts, int64(w.count), 10)
-		w.dataEnd = int32(len(idx.counts))
 	}
-	return idx
 }
 
 // lowBytes is a mask of the n (1 to 8) low bytes of a word.

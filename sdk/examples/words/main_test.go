@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -254,4 +255,42 @@ func FuzzForEachWord(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestIndexSorted: the index holds each word of the text once, with its
+// count, sorted as strings.Compare sorts them, words that share their first
+// six or eight bytes and texts with more words than sortWords numbers
+// (2^16) included.
+func TestIndexSorted(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 500, 5000, 1<<16 + 10} {
+		var sb strings.Builder
+		want := map[string]int32{}
+		for range 2 * n {
+			var w string
+			switch r.IntN(4) {
+			case 0: // a common prefix of six bytes or more
+				w = "prefix"[:3+r.IntN(4)] + strconv.Itoa(r.IntN(n+1))
+			case 1:
+				w = "préfixé" + strconv.Itoa(r.IntN(50))
+			default:
+				w = "w" + strconv.Itoa(r.IntN(n+1)) + "_" + strings.Repeat("z", r.IntN(9))
+			}
+			want[w]++
+			sb.WriteString(w + " ")
+		}
+		idx := buildIndex(sb.String())
+		if len(idx.words) != len(want) {
+			t.Fatalf("%d words: index has %d distinct words, want %d", 2*n, len(idx.words), len(want))
+		}
+		for i := range idx.words {
+			w := &idx.words[i]
+			if i > 0 && idx.word(&idx.words[i-1]) >= idx.word(w) {
+				t.Fatalf("%d words: %q before %q", 2*n, idx.word(&idx.words[i-1]), idx.word(w))
+			}
+			if w.count != want[idx.word(w)] {
+				t.Fatalf("%d words: %q counted %d times, want %d", 2*n, idx.word(w), w.count, want[idx.word(w)])
+			}
+		}
+	}
 }
