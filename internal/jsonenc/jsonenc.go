@@ -1,7 +1,7 @@
 // Package jsonenc appends JSON values to byte slices exactly as
 // encoding/json writes them, without its reflection: the host's hot paths
 // (requests to extensions, replies to the editor) are written with it. The
-// Go SDK has its own string encoder (sdk/wire.go: HTML escaping off, eight
+// Go SDK has its own string encoder (sdk/encode.go: HTML escaping off, eight
 // bytes per step for the guest), as DESIGN.md keeps the SDK to the
 // standard library and abi.
 package jsonenc
