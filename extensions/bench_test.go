@@ -67,14 +67,9 @@ func BenchmarkCompletionWords(b *testing.B) {
 	}
 }
 
-// BenchmarkCompletionWordsNewText measures the first completion on a text
-// the words example has not indexed yet: 10,000 lines of 6 words each from
-// a vocabulary of 3,500, about 700 KB; each iteration is a new version of
-// the document, so the guest receives the text and builds its index again.
-//
-//	go test -run '^$' -bench CompletionWordsNewText ./extensions
-func BenchmarkCompletionWordsNewText(b *testing.B) {
-	ext := load(b, newHost(b, Options{}), testSpec("words", wasmbuild.Example(b, "words")))
+// wordsText is 10,000 lines of 6 words each from a vocabulary of 3,500,
+// about 700 KB, ending in the prefix "ab" to complete.
+func wordsText() string {
 	r := rand.New(rand.NewPCG(1, 2))
 	vocabulary := make([]string, 3500)
 	for i := range vocabulary {
@@ -92,12 +87,51 @@ func BenchmarkCompletionWordsNewText(b *testing.B) {
 		}
 		sb.WriteString("\n")
 	}
-	text := sb.String() + "ab"
+	return sb.String() + "ab"
+}
+
+// BenchmarkCompletionWordsNewText measures the first completion on a text
+// the words example has not seen (wordsText); each iteration is another
+// document, so the guest receives the text and builds its index.
+//
+//	go test -run '^$' -bench CompletionWordsNewText ./extensions
+func BenchmarkCompletionWordsNewText(b *testing.B) {
+	ext := load(b, newHost(b, Options{}), testSpec("words", wasmbuild.Example(b, "words")))
+	text := wordsText()
 	d := doc(text)
 	b.SetBytes(int64(len(text)))
-	for b.Loop() {
-		d.Version++
+	for i := 0; b.Loop(); i++ {
+		d.URI = fmt.Sprintf("file:///w/%d.txt", i)
 		if _, err := ext.Completion(context.Background(), d, len(text), ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCompletionWordsAfterEdit measures a completion after each edit
+// of the same document (wordsText, a letter typed into a word in its
+// middle, then deleted), as while typing: the guest updates the index of
+// the previous text for the edit.
+//
+//	go test -run '^$' -bench CompletionWordsAfterEdit ./extensions
+func BenchmarkCompletionWordsAfterEdit(b *testing.B) {
+	ext := load(b, newHost(b, Options{}), testSpec("words", wasmbuild.Example(b, "words")))
+	text := wordsText()
+	mid := len(text) / 2
+	for text[mid] == ' ' || text[mid] == '\n' {
+		mid++
+	}
+	texts := []string{text, text[:mid] + "q" + text[mid:]}
+	d := doc(text)
+	ctx := context.Background()
+	if _, err := ext.Completion(ctx, d, len(text), ""); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; b.Loop(); i++ {
+		t := texts[(i+1)%2]
+		d.Version++
+		d.Text = StringText(t)
+		if _, err := ext.Completion(ctx, d, len(t), ""); err != nil {
 			b.Fatal(err)
 		}
 	}

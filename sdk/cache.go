@@ -30,6 +30,13 @@ type DocumentCache[T any] struct {
 	// Size is the number of documents whose values are kept; 0 means 8.
 	Size int
 
+	// Update, if set, computes the value for a new text of a document from
+	// the value for its previous text (the same URI), for an extension
+	// that can update its value for an edit faster than it builds it anew;
+	// old is not used again. It reports false to have the value built
+	// from the new text instead.
+	Update func(old T, oldText, text string) (T, bool)
+
 	entries []cacheEntry[T] // the most recently used last
 }
 
@@ -43,6 +50,7 @@ type cacheEntry[T any] struct {
 // Get returns the value for doc's text: the cached one if the cache holds
 // one for exactly this text, otherwise build(doc.Text), which it then keeps.
 func (c *DocumentCache[T]) Get(doc *Document, build func(text string) T) T {
+	var previous *cacheEntry[T] // the document's entry for another text
 	for i, e := range c.entries {
 		if e.uri != doc.URI {
 			continue
@@ -52,6 +60,7 @@ func (c *DocumentCache[T]) Get(doc *Document, build func(text string) T) T {
 			c.entries = append(c.entries, e)
 			return e.value
 		}
+		previous = &e
 		break
 	}
 	size := c.Size
@@ -62,7 +71,14 @@ func (c *DocumentCache[T]) Get(doc *Document, build func(text string) T) T {
 		clear(c.entries[:1]) // let the dropped text and value be collected
 		c.entries = append(c.entries[:0], c.entries[1:]...)
 	}
-	v := build(doc.Text)
+	var v T
+	updated := false
+	if previous != nil && c.Update != nil {
+		v, updated = c.Update(previous.value, previous.text, doc.Text)
+	}
+	if !updated {
+		v = build(doc.Text)
+	}
 	c.entries = append(c.entries, cacheEntry[T]{uri: doc.URI, version: doc.Version, text: doc.Text, value: v})
 	return v
 }

@@ -94,3 +94,29 @@ func FuzzEqualWords(f *testing.F) {
 		}
 	})
 }
+
+// TestDocumentCacheUpdate: a new text of a document goes to Update with the
+// previous text's value; false from Update, or another document, builds.
+func TestDocumentCacheUpdate(t *testing.T) {
+	builds := 0
+	var updates []string
+	c := DocumentCache[string]{Update: func(old, oldText, text string) (string, bool) {
+		updates = append(updates, old+"|"+oldText+"|"+text)
+		return old + "+" + text, text != "refused"
+	}}
+	build := counting(&builds)
+	c.Get(&Document{URI: "file:///a", Version: 1, Text: "one"}, build)
+	if got := c.Get(&Document{URI: "file:///a", Version: 2, Text: "two"}, build); got != "ONE+two" || builds != 1 {
+		t.Errorf("new text: Get = %q after %d builds, want the update ONE+two", got, builds)
+	}
+	if got := c.Get(&Document{URI: "file:///b", Version: 1, Text: "bee"}, build); got != "BEE" || builds != 2 {
+		t.Errorf("other document: Get = %q after %d builds, want BEE built", got, builds)
+	}
+	if got := c.Get(&Document{URI: "file:///a", Version: 3, Text: "refused"}, build); got != "REFUSED" || builds != 3 {
+		t.Errorf("update refused: Get = %q after %d builds, want REFUSED built", got, builds)
+	}
+	want := []string{"ONE|one|two", "ONE+two|two|refused"}
+	if strings.Join(updates, " ") != strings.Join(want, " ") {
+		t.Errorf("Update calls = %q, want %q", updates, want)
+	}
+}

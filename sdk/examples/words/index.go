@@ -25,61 +25,274 @@ type wordIndex struct {
 	text   string        // the indexed text: every word is a part of it
 	words  []indexedWord // each distinct word once, sorted
 	counts []byte        // every word's count in decimal, one after another
+	// table finds a word by its hash: word numbers (+1; 0 is an empty
+	// slot), open-addressed. A Go map would hash every word again and cost
+	// a few dozen function calls and loop iterations per lookup in the
+	// guest.
+	table []int32
+	stale int // bytes of counts no word refers to any more
 }
 
 type indexedWord struct {
 	start, end         int32 // the word is text[start:end]
 	count              int32 // occurrences in the text
 	runes              int32 // length in characters
-	dataStart, dataEnd int32 // count in decimal, the completion item's data: counts[dataStart:dataEnd]
+	dataStart, dataEnd int32 // count in decimal, the completion item's data: counts[dataStart:dataEnd]; see changed
 	hash               uint32
 	key                uint64 // the first eight bytes, zero past the word's end: equal words have equal keys
 }
 
-// indexes keeps the index of the documents used most recently.
-var indexes sdk.DocumentCache[*wordIndex]
+// indexes keeps the index of the documents used most recently, and updates
+// a document's index for an edit rather than building it again.
+var indexes = sdk.DocumentCache[*wordIndex]{Update: updateIndex}
 
 func indexOf(doc *sdk.Document) *wordIndex { return indexes.Get(doc, buildIndex) }
 
 func buildIndex(text string) *wordIndex {
-	idx := &wordIndex{text: text}
-	// Each distinct word once, found through a hash table of word numbers
-	// (+1; 0 is an empty slot) open-addressed by the hash forEachWord
-	// computes: a Go map would hash every word again and cost a few dozen
-	// function calls and loop iterations per lookup in the guest.
-	table := make([]int32, 1024)
-	forEachWord(text, func(start, end int, hash uint32) {
-		key := load8(text, start) & lowBytes(min(end-start, 8))
-		mask := uint32(len(table) - 1)
-		for i := hash & mask; ; i = (i + 1) & mask {
-			n := table[i]
-			if n == 0 {
-				table[i] = int32(len(idx.words) + 1)
-				idx.words = append(idx.words, indexedWord{start: int32(start), end: int32(end), count: 1,
-					runes: int32(utf8.RuneCountInString(text[start:end])), hash: hash, key: key})
-				if 2*len(idx.words) > len(table) {
-					table = rehash(idx.words, 2*len(table))
-				}
-				return
-			}
-			w := &idx.words[n-1]
-			// Same hash, length and first eight bytes: the same word, if
-			// the rest (of a longer word) is the same too.
-			if w.hash == hash && w.key == key && int(w.end-w.start) == end-start &&
-				(end-start <= 8 || sdk.Equal(idx.word(w), text[start:end])) {
-				w.count++
-				return
-			}
-		}
-	})
-	idx.words = sortWords(text, idx.words)
-	for i := range idx.words {
-		w := &idx.words[i]
-		w.dataStart = int32(len(idx.counts))
-		idx.counts = strconv.AppendInt(idx.counts, int64(w.count), 10)
-		w.dataEnd = int32(len(idx.counts))
-	}
+	idx := &wordIndex{text: text, table: make([]int32, 1024)}
+	forEachWord(text, idx)
+	idx.finish(0)
 	return idx
+}
+
+// maxUpdate is the largest part of a text, in bytes per byte of text, that
+// updateIndex scans again; past it, building the index is as fast.
+const maxUpdate = 0.25
+
+// updateIndex returns the index of text from the index of the document's
+// previous text, unless the edit is large enough to build it anew.
+func updateIndex(idx *wordIndex, prev, text string) (*wordIndex, bool) {
+	start, endOld, endNew := changedWords(prev, text)
+	if float64(endOld-start+endNew-start) > maxUpdate*float64(len(text)) {
+		return nil, false
+	}
+	return idx.update(text, start, endOld, endNew)
+}
+
+// changedWords returns the part of prev and of text that differ, the bytes
+// after their common prefix and before their common suffix, widened to
+// rune starts and then to whole runs of word characters: prev[start:endOld]
+// became text[start:endNew].
+func changedWords(prev, text string) (start, endOld, endNew int) {
+	p := commonPrefix(prev, text)
+	q := commonSuffix(prev[p:], text[p:])
+	for p > 0 && (p < len(prev) && !utf8.RuneStart(prev[p]) || p < len(text) && !utf8.RuneStart(text[p])) {
+		p--
+	}
+	for q > 0 && !utf8.RuneStart(prev[len(prev)-q]) {
+		q--
+	}
+	// The bytes around are the same in both texts, so are the runs there.
+	start, _ = wordBounds(prev, p)
+	_, endOld = wordBounds(prev, len(prev)-q)
+	return start, endOld, endOld + len(text) - len(prev)
+}
+
+// update makes idx, the index of the previous text, the index of text,
+// where prev[start:endOld] became text[start:endNew]: only the words there
+// are counted out and in again. While typing in a 10,000-line file that
+// takes a few milliseconds where building the index takes ~50: the scan,
+// not the lookups, is what costs.
+func (idx *wordIndex) update(text string, start, endOld, endNew int) (*wordIndex, bool) {
+	prev := idx.text
+	// The old words out, against the old text.
+	forEachWord(prev[start:endOld], wordFunc(func(s, e int, hash uint32) { idx.remove(start+s, start+e, hash) }))
+	// The words left, pointed into the new text: those after the part
+	// shift; those whose occurrence was in it point to another one, which
+	// there is since they still count.
+	delta := int32(len(text) - len(prev))
+	words := idx.words[:0]
+	for _, w := range idx.words {
+		switch {
+		case w.count == 0:
+			continue
+		case int(w.start) >= endOld:
+			w.start, w.end = w.start+delta, w.end+delta
+		case int(w.start) >= start:
+			at := findWord(text, prev[w.start:w.end])
+			if at < 0 {
+				return nil, false // cannot be; built anew if it were
+			}
+			w.start, w.end = int32(at), int32(at)+w.end-w.start
+		}
+		words = append(words, w)
+	}
+	if len(words) < len(idx.words) { // numbers changed
+		clear(idx.words[len(words):])
+		idx.table = rehash(words, len(idx.table))
+	}
+	idx.words, idx.text = words, text
+	// The new words in, against the new text.
+	old := len(idx.words)
+	forEachWord(text[start:endNew], wordFunc(func(s, e int, hash uint32) { idx.add(start+s, start+e, hash) }))
+	idx.finish(old)
+	return idx, true
+}
+
+// add counts the word text[start:end], whose hash forEachWord computed. It
+// is find and more, with find's loop written out: add runs for every word
+// of a text, and a call costs the guest more than the loop's iteration.
+func (idx *wordIndex) add(start, end int, hash uint32) {
+	key := load8(idx.text, start) & lowBytes(min(end-start, 8))
+	mask := uint32(len(idx.table) - 1)
+	slot := hash & mask
+	for ; idx.table[slot] != 0; slot = (slot + 1) & mask {
+		w := &idx.words[idx.table[slot]-1]
+		if w.hash == hash && w.key == key && int(w.end-w.start) == end-start &&
+			(end-start <= 8 || sdk.Equal(idx.word(w), idx.text[start:end])) {
+			w.count++
+			w.changed()
+			return
+		}
+	}
+	idx.table[slot] = int32(len(idx.words) + 1)
+	idx.words = append(idx.words, indexedWord{start: int32(start), end: int32(end), count: 1,
+		runes: int32(utf8.RuneCountInString(idx.text[start:end])), hash: hash, key: key, dataStart: -1})
+	if 2*len(idx.words) > len(idx.table) {
+		idx.table = rehash(idx.words, 2*len(idx.table))
+	}
+}
+
+// remove counts out the word text[start:end], which the index has.
+func (idx *wordIndex) remove(start, end int, hash uint32) {
+	key := load8(idx.text, start) & lowBytes(min(end-start, 8))
+	if _, n := idx.find(idx.text[start:end], hash, key); n > 0 {
+		idx.words[n-1].count--
+		idx.words[n-1].changed()
+	}
+}
+
+// changed marks w's count as changed, for finish to write it again: a
+// negative dataStart, -1 minus the length of the data no longer used.
+func (w *indexedWord) changed() {
+	if w.dataStart >= 0 {
+		w.dataStart = -1 - (w.dataEnd - w.dataStart)
+	}
+}
+
+// find returns the slot of table that holds word, and its number + 1, or
+// the empty slot where it would go and 0.
+func (idx *wordIndex) find(word string, hash uint32, key uint64) (slot uint32, n int32) {
+	mask := uint32(len(idx.table) - 1)
+	for i := hash & mask; ; i = (i + 1) & mask {
+		n := idx.table[i]
+		if n == 0 {
+			return i, 0
+		}
+		w := &idx.words[n-1]
+		// Same hash, length and first eight bytes: the same word, if the
+		// rest (of a longer word) is the same too.
+		if w.hash == hash && w.key == key && int(w.end-w.start) == len(word) &&
+			(len(word) <= 8 || sdk.Equal(idx.word(w), word)) {
+			return i, n
+		}
+	}
+}
+
+// finish sorts the words (those from sorted on are new, the others sorted
+// already), numbers them again in the table, and writes the counts that
+// changed.
+func (idx *wordIndex) finish(sorted int) {
+	added := sortWords(idx.text, idx.words[sorted:])
+	if len(added) > 0 { // numbers change
+		switch {
+		case sorted == 0:
+			idx.words = added
+		case len(added) <= 8: // typing adds a word or two: no pass over all
+			words := idx.words[:sorted]
+			compare := compareWords(idx.text)
+			for _, w := range added {
+				i, _ := slices.BinarySearchFunc(words, w, compare)
+				words = slices.Insert(words, i, w)
+			}
+			idx.words = words
+		default:
+			idx.words = mergeWords(idx.text, idx.words[:sorted], added)
+		}
+		idx.table = rehash(idx.words, len(idx.table))
+	}
+	// The counts that changed go after the others, until the stale bytes
+	// are as many as the words: then all are written again.
+	if idx.stale > len(idx.words) {
+		idx.counts, idx.stale = idx.counts[:0], 0
+		for i := range idx.words {
+			idx.words[i].dataStart = -1
+		}
+	}
+	for i := range idx.words {
+		if w := &idx.words[i]; w.dataStart < 0 {
+			idx.stale += int(-1 - w.dataStart)
+			w.dataStart = int32(len(idx.counts))
+			idx.counts = strconv.AppendInt(idx.counts, int64(w.count), 10)
+			w.dataEnd = int32(len(idx.counts))
+		}
+	}
+}
+
+// mergeWords merges two sorted lists of words of text.
+func mergeWords(text string, a, b []indexedWord) []indexedWord {
+	compare := compareWords(text)
+	out := make([]indexedWord, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compare(a[0], b[0]) <= 0 {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// findWord returns where word occurs in text as a whole word.
+func findWord(text, word string) int {
+	for at := 0; ; {
+		i := sdk.Index(text[at:], word)
+		if i < 0 {
+			return -1
+		}
+		s, e := wordBounds(text, at+i)
+		if s == at+i && e == at+i+len(word) {
+			return s
+		}
+		at += i + 1
+	}
+}
+
+// commonPrefix returns the length of the longest common prefix of a and b,
+// 32 bytes per step while they agree (a loop iteration costs the guest
+// ~50 ns: 700 KB a byte at a time would take 35 ms).
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+32 <= n && (load8(a, i)^load8(b, i))|(load8(a, i+8)^load8(b, i+8))|
+		(load8(a, i+16)^load8(b, i+16))|(load8(a, i+24)^load8(b, i+24)) == 0 {
+		i += 32
+	}
+	for i+8 <= n && load8(a, i) == load8(b, i) {
+		i += 8
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// commonSuffix returns the length of the longest common suffix of a and b,
+// as commonPrefix does.
+func commonSuffix(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+32 <= n && (load8(a, len(a)-i-8)^load8(b, len(b)-i-8))|(load8(a, len(a)-i-16)^load8(b, len(b)-i-16))|
+		(load8(a, len(a)-i-24)^load8(b, len(b)-i-24))|(load8(a, len(a)-i-32)^load8(b, len(b)-i-32)) == 0 {
+		i += 32
+	}
+	for i+8 <= n && load8(a, len(a)-i-8) == load8(b, len(b)-i-8) {
+		i += 8
+	}
+	for i < n && a[len(a)-i-1] == b[len(b)-i-1] {
+		i++
+	}
+	return i
 }
 
 // sortWords returns words sorted by their text. A comparison of two words

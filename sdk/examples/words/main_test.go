@@ -217,13 +217,13 @@ func FuzzForEachWord(f *testing.F) {
 		}
 		var got [][2]int
 		hashes := map[string]uint32{}
-		forEachWord(text, func(start, end int, hash uint32) {
+		forEachWord(text, wordFunc(func(start, end int, hash uint32) {
 			got = append(got, [2]int{start, end})
 			if h, seen := hashes[text[start:end]]; seen && h != hash {
 				t.Fatalf("forEachWord(%q): %q hashed to %#x and %#x", text, text[start:end], h, hash)
 			}
 			hashes[text[start:end]] = hash
-		})
+		}))
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("forEachWord(%q) = %v, want %v", text, got, want)
 		}
@@ -293,4 +293,45 @@ func TestIndexSorted(t *testing.T) {
 			}
 		}
 	}
+}
+
+// summary is what an index holds, word by word, in order.
+func summary(idx *wordIndex) []string {
+	var out []string
+	for i := range idx.words {
+		w := &idx.words[i]
+		out = append(out, fmt.Sprintf("%s:%d:%d:%s", idx.word(w), w.count, w.runes, idx.data(w)))
+		if _, n := idx.find(idx.word(w), w.hash, w.key); n != int32(i+1) {
+			out = append(out, fmt.Sprintf("(not found in the table: %d)", n))
+		}
+	}
+	return out
+}
+
+// FuzzUpdateIndex: an index updated for an edit is the index built from the
+// edited text.
+func FuzzUpdateIndex(f *testing.F) {
+	f.Add("alpha beta gamma alpha\ndelta", 6, 4, "betamax beta")
+	f.Add("über Straße straße über", 0, 5, "")
+	f.Add("x y z", 5, 0, " zz y")
+	f.Add("word word word", 5, 4, "wor")
+	f.Add("ab\u0301c abc", 2, 0, "x")
+	f.Add(strings.Repeat("some words of text here ", 40), 300, 2, "ne")
+	f.Fuzz(func(t *testing.T, prev string, at, cut int, insert string) {
+		at = max(0, min(at, len(prev)))
+		cut = max(0, min(cut, len(prev)-at))
+		text := prev[:at] + insert + prev[at+cut:]
+		want := summary(buildIndex(text))
+		start, endOld, endNew := changedWords(prev, text)
+		if prev[:start] != text[:start] || prev[endOld:] != text[endNew:] {
+			t.Fatalf("%q -> %q: changedWords = %d, %d, %d: the texts differ outside", prev, text, start, endOld, endNew)
+		}
+		idx, ok := buildIndex(prev).update(text, start, endOld, endNew)
+		if !ok {
+			t.Fatalf("%q -> %q: update failed", prev, text)
+		}
+		if got := summary(idx); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q -> %q: updated index\n%q\nwant\n%q", prev, text, got, want)
+		}
+	})
 }
