@@ -108,6 +108,42 @@ func BenchmarkCompletionWordsNewText(b *testing.B) {
 	}
 }
 
+// BenchmarkCompletionWordsSameText measures completions on one unchanged
+// document (wordsText), as an editor asks while the user moves around: the
+// instance has the text already (abi.Document.SameText), and each request
+// completes another prefix, of one or two letters, found in the text.
+//
+//	go test -run '^$' -bench CompletionWordsSameText ./extensions
+func BenchmarkCompletionWordsSameText(b *testing.B) {
+	ext := load(b, newHost(b, Options{}), testSpec("words", wasmbuild.Example(b, "words")))
+	text := wordsText()
+	for _, n := range []int{1, 2} {
+		b.Run(fmt.Sprintf("prefix%d", n), func(b *testing.B) {
+			d := doc(text)
+			d.Text = &countedText{s: text} // one snapshot: sent once
+			// The first completion receives the text and indexes it.
+			if _, err := ext.Completion(context.Background(), d, len(text), ""); err != nil {
+				b.Fatal(err)
+			}
+			items := 0
+			for i := 0; b.Loop(); i++ {
+				// n letters into a word of the text.
+				at := (i * 7919) % (len(text) - 100)
+				for text[at] != ' ' || text[at+1] == ' ' {
+					at++
+				}
+				at++
+				list, err := ext.Completion(context.Background(), d, at+n, "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				items += len(list.Items)
+			}
+			b.ReportMetric(float64(items)/float64(b.N), "items/op")
+		})
+	}
+}
+
 // BenchmarkCompletionWordsAfterEdit measures a completion after each edit
 // of the same document (wordsText, a letter typed into a word in its
 // middle, then deleted), as while typing: the guest updates the index of

@@ -57,6 +57,11 @@ func (c *DocumentCache[T]) Get(doc *Document, build func(text string) T) T {
 		}
 		c.entries = append(c.entries[:i], c.entries[i+1:]...)
 		if e.version == doc.Version && Equal(e.text, doc.Text) {
+			// The same bytes, maybe in another string (the host sent the
+			// text again): keep the string the next requests get (the SDK
+			// hands back the text it kept), so that they compare pointers,
+			// not 400 KB a request.
+			e.text = doc.Text
 			c.entries = append(c.entries, e)
 			return e.value
 		}

@@ -3,6 +3,7 @@ package sdk
 import (
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // counting returns a build function that counts its calls.
@@ -25,6 +26,11 @@ func TestDocumentCacheReusesOnlyTheSameText(t *testing.T) {
 	again := &Document{URI: "file:///a", Version: 1, Text: strings.Clone("hello")}
 	if got := c.Get(again, build); got != "HELLO" || calls != 1 {
 		t.Fatalf("same text: Get = %q after %d builds, want the cached HELLO", got, calls)
+	}
+	// The entry now holds the new string: the requests that follow get
+	// that one (the SDK keeps the last text), and compare by pointer.
+	if kept := c.entries[len(c.entries)-1].text; unsafe.StringData(kept) != unsafe.StringData(again.Text) {
+		t.Errorf("after a hit with the same text in a new string, the entry keeps the old string")
 	}
 	steps := []struct {
 		name string
