@@ -101,6 +101,9 @@ func (s *server) load(reason string) {
 	s.setStamps(stamps) // as they were before loading: a change since is seen
 	if first {
 		close(s.started)
+		if s.opts.Loaded != nil {
+			s.opts.Loaded()
+		}
 		s.diagnosticsCanRun()
 		if early != nil && diagnosesMore(ws, early) {
 			// A declaration changed since it was cached: what was

@@ -36,6 +36,9 @@ type Options struct {
 	// checked for changes; 0 means DefaultPollInterval, negative never
 	// (then only the client's file events reload).
 	PollInterval time.Duration
+	// Loaded, if set, is called once, when the first load of the
+	// extensions is done (loaded or failed).
+	Loaded func()
 }
 
 // DefaultPollInterval is Options.PollInterval's default.

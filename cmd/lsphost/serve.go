@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"sync"
 	"syscall"
@@ -105,7 +106,24 @@ func serve(args []string) int {
 		CacheDir:   cacheDir,
 		Logger:     logger,
 		Version:    version(),
+		Loaded:     tightenGC,
 	})
+}
+
+// steadyGCPercent is the garbage collector's target once the extensions are
+// loaded. Loading allocates fast and briefly (wazero decodes each module,
+// megabytes, most of it garbage at once), where Go's default of 100 keeps
+// collections few; afterwards the live heap is ~10 MB and grows slowly,
+// and at 100 the heap doubled it before each collection, which was most of
+// the peak RSS left to take. Measured in BENCHMARKS.md ("A tighter garbage
+// collector after loading").
+const steadyGCPercent = 50
+
+// tightenGC sets steadyGCPercent, unless the user set GOGC.
+func tightenGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(steadyGCPercent)
+	}
 }
 
 // defaultCacheDir is $XDG_CACHE_HOME/lsphost, or ~/.cache/lsphost.
