@@ -100,10 +100,10 @@ func (s *server) load(reason string) {
 	s.mu.Unlock()
 	s.setStamps(stamps) // as they were before loading: a change since is seen
 	if first {
-		close(s.started)
 		if s.opts.Loaded != nil {
-			s.opts.Loaded()
+			s.opts.Loaded() // before anything waiting for the load goes on
 		}
+		close(s.started)
 		s.diagnosticsCanRun()
 		if early != nil && diagnosesMore(ws, early) {
 			// A declaration changed since it was cached: what was

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -329,5 +330,32 @@ func TestPullClientGetsNoPush(t *testing.T) {
 	c.loaded() // a barrier for anything the edits might have pushed
 	if pushed := c.notifications("textDocument/publishDiagnostics"); len(pushed) != 0 {
 		t.Errorf("%d publishDiagnostics to a client that pulls, want none", len(pushed))
+	}
+}
+
+// TestLoadedCalledOnceAfterTheFirstLoad: Options.Loaded runs when the first
+// load is done (the extensions serve by then), and not again on a reload.
+func TestLoadedCalledOnceAfterTheFirstLoad(t *testing.T) {
+	root := workspaceWith(t, todoConfig(t))
+	opts := testOptions(t)
+	opts.PollInterval = -1
+	var calls atomic.Int32
+	opts.Loaded = func() { calls.Add(1) }
+	c := startServer(t, opts)
+	c.initialize(root)
+	c.loaded()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("after the first load: Loaded called %d times, want 1", n)
+	}
+	uri := c.open(filepath.Join(root, "a.txt"), "TODO one\nFIXME two\n")
+	c.waitDiagnostics(uri, "todo: TODO one", "todo: FIXME two")
+
+	config := filepath.Join(root, ConfigFile)
+	writeFile(t, config, todoConfig(t, "FIXME"))
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": fileURI(config), "type": 2}}})
+	c.waitDiagnostics(uri, "todo: FIXME two")
+	c.loaded()
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("after a reload: Loaded called %d times, want 1", n)
 	}
 }
