@@ -80,6 +80,7 @@ const (
 	MethodRangeFormatting   = "rangeFormatting"
 	MethodDocumentSymbol    = "documentSymbol"
 	MethodExecuteCommand    = "executeCommand"
+	MethodPrepare           = "prepare"
 )
 
 // Features an extension can declare in InitializeResult.Features: the
@@ -95,6 +96,10 @@ const (
 	FeatureRangeFormatting   = "rangeFormatting"
 	FeatureDocumentSymbol    = "documentSymbol"
 	FeatureExecuteCommand    = "executeCommand"
+	// FeaturePrepare asks the host to send each document's text ahead of
+	// the requests on it (MethodPrepare), so that the extension computes
+	// what they need (an index, a parse) while the editor is idle.
+	FeaturePrepare = "prepare"
 )
 
 // LogLevel is the level of a message passed to ImportLog. The values are
@@ -185,6 +190,9 @@ type InitializeResult struct {
 	// request with a document, so that the host may send Document.SameText
 	// instead of the same text again.
 	KeepsText bool `json:"keepsText,omitempty"`
+	// PrepareMin is, with FeaturePrepare, the smallest text in bytes worth
+	// sending ahead of requests (MethodPrepare); 0 means every text.
+	PrepareMin int `json:"prepareMin,omitempty"`
 }
 
 // Has reports whether the declaration lists feature.
@@ -285,6 +293,12 @@ type TextEdit struct {
 type CompletionResolveParams struct {
 	Item CompletionItem `json:"item"`
 }
+
+// PrepareResult answers MethodPrepare: an empty object. The host sends the
+// document's text (Request.Document) after the document opens or changes,
+// in the background; what the extension computes it keeps for the requests
+// that follow, which the host sends to the same instance.
+type PrepareResult struct{}
 
 // HoverResult answers MethodHover (Request.Offset is the cursor). Empty
 // Contents means nothing to show.

@@ -103,6 +103,8 @@ type Extension struct {
 
 	logWindow            time.Time // start of the current second of logging
 	logLines, logDropped int
+
+	preparing preparations
 }
 
 // Health is an extension's state and counters, for lsphost.status and the
@@ -315,6 +317,11 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	// before taking an instance.
 	if text != nil && text.Len() > maxInput {
 		return zero, fmt.Errorf("extension %s: %s: document of %d bytes > %d", e.spec.Name, req.Method, text.Len(), maxInput)
+	}
+	if req.Document != nil && req.Method != abi.MethodPrepare {
+		if err := e.awaitPrepare(ctx, req.Document.URI); err != nil {
+			return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
+		}
 	}
 	inst, err := e.pool.acquire(ctx)
 	if err != nil {
@@ -539,7 +546,7 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 var knownFeatures = []string{
 	abi.FeatureDiagnostics, abi.FeatureCompletion, abi.FeatureCompletionResolve, abi.FeatureHover,
 	abi.FeatureCodeAction, abi.FeatureCodeActionResolve, abi.FeatureFormatting, abi.FeatureRangeFormatting,
-	abi.FeatureDocumentSymbol, abi.FeatureExecuteCommand,
+	abi.FeatureDocumentSymbol, abi.FeatureExecuteCommand, abi.FeaturePrepare,
 }
 
 // VersionError is a module that speaks another ABI major version.
@@ -573,6 +580,7 @@ func (e *Extension) adopt(decl abi.InitializeResult) error {
 		}
 	}
 	decl.TriggerCharacters = triggers
+	decl.PrepareMin = max(decl.PrepareMin, 0)
 	if len(decl.Languages) > 1000 || len(decl.Features) > 100 {
 		return errors.New("initialize: declaration too large")
 	}

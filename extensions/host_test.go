@@ -190,7 +190,7 @@ func TestSettingsReachTheExtension(t *testing.T) {
 func TestWordsCompletion(t *testing.T) {
 	t.Parallel()
 	ext := load(t, newHost(t, Options{}), testSpec("words", wasmbuild.Example(t, "words")))
-	if got, want := ext.Declaration().Features, []string{"completion", "completionResolve", "hover"}; !reflect.DeepEqual(got, want) {
+	if got, want := ext.Declaration().Features, []string{"completion", "completionResolve", "hover", "prepare"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Declaration().Features = %q, want %q", got, want)
 	}
 	tests := []struct {

@@ -21,6 +21,11 @@ func (v *verifier) checkMoreFeatures(ctx context.Context, decl abi.InitializeRes
 	for _, s := range v.samples() {
 		doc := func(method string) abi.Request { return v.docRequest(method, s) }
 		mid := middle(s.Text)
+		if has(abi.FeaturePrepare) {
+			req := doc(abi.MethodPrepare)
+			var res abi.PrepareResult
+			v.checkAnswer(ctx, "prepare: "+s.Name, &req, s, &res, func() []string { return nil })
+		}
 		if has(abi.FeatureHover) {
 			req := doc(abi.MethodHover)
 			req.Offset = mid

@@ -136,6 +136,7 @@ func (s *server) runDiagnostics(snap snapshot) {
 	defer s.docs.runs.Done()
 	defer s.docs.running.Add(-1)
 	for {
+		s.prepare(snap)
 		diags, errs := s.computeDiagnostics(s.docs.session, snap) // failures are logged; ends with the session
 		// An extension replaced by a reload meanwhile: the results are
 		// incomplete; go again with the new one.

@@ -31,6 +31,10 @@ type document struct {
 	lastEdit       time.Time   // when the last change arrived
 	lastRun        time.Time   // when the last run started
 	timer          *time.Timer // a run deferred until a burst of edits pauses
+
+	// Prepares (prepare.go): at most one round per document; a text that
+	// comes during a round is prepared after it.
+	preparing, prepareAgain bool
 }
 
 // snapshot is a consistent view of a document at one version.

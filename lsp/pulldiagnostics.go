@@ -52,6 +52,7 @@ func (s *server) pullDiagnostics(ctx context.Context, raw json.RawMessage) (any,
 	if err != nil {
 		return nil, err
 	}
+	s.prepare(snap)
 	diags, _ := s.computeDiagnostics(ctx, snap) // failures are logged
 	if ctx.Err() != nil {
 		return nil, ctx.Err()

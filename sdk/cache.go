@@ -88,6 +88,16 @@ func (c *DocumentCache[T]) Get(doc *Document, build func(text string) T) T {
 	return v
 }
 
+// Has reports whether the cache keeps a value for exactly doc's text.
+func (c *DocumentCache[T]) Has(doc *Document) bool {
+	for _, e := range c.entries {
+		if e.uri == doc.URI && e.version == doc.Version && Equal(e.text, doc.Text) {
+			return true
+		}
+	}
+	return false
+}
+
 // Equal reports whether a and b are the same string: a == b, which it is in
 // a native build. In a wasm guest == compares one byte per loop iteration,
 // and under the host's preemption checks every loop iteration costs about

@@ -172,6 +172,7 @@ func (e *Extension) initialize(req *abi.Request) (any, error) {
 		{e.Format != nil, abi.FeatureRangeFormatting},
 		{e.Symbols != nil, abi.FeatureDocumentSymbol},
 		{len(e.Commands) > 0, abi.FeatureExecuteCommand},
+		{e.Prepare != nil, abi.FeaturePrepare},
 	} {
 		if f.set {
 			features = append(features, f.feature)
@@ -187,7 +188,16 @@ func (e *Extension) initialize(req *abi.Request) (any, error) {
 		Commands:          commands,
 		CodeActionKinds:   e.CodeActionKinds,
 		KeepsText:         true,
+		PrepareMin:        prepareMin(e),
 	}, nil
+}
+
+// prepareMin is e.PrepareMin if e prepares.
+func prepareMin(e *Extension) int {
+	if e.Prepare == nil {
+		return 0
+	}
+	return max(e.PrepareMin, 0)
 }
 
 func notImplemented(method string) error {

@@ -86,6 +86,12 @@ func TestInitializeDeclaration(t *testing.T) {
 			abi.InitializeResult{Features: []string{"completion"}, TriggerCharacters: []string{"."}, Languages: []string{"go"}, KeepsText: true}},
 		{"both", Extension{Diagnostics: diagnoseNothing, Completion: completeNothing},
 			abi.InitializeResult{Features: []string{"diagnostics", "completion"}, KeepsText: true}},
+		{"prepare", Extension{Completion: completeNothing, Prepare: func(*Document) error { return nil }},
+			abi.InitializeResult{Features: []string{"completion", "prepare"}, KeepsText: true}},
+		{"prepare large texts", Extension{Prepare: func(*Document) error { return nil }, PrepareMin: 1 << 16},
+			abi.InitializeResult{Features: []string{"prepare"}, KeepsText: true, PrepareMin: 1 << 16}},
+		{"no prepare, no minimum", Extension{PrepareMin: 1 << 16},
+			abi.InitializeResult{Features: []string{}, KeepsText: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -170,6 +176,34 @@ func TestDiagnostics(t *testing.T) {
 	}
 	if got.URI != "file:///a.txt" || got.LanguageID != "plaintext" || got.Version != 7 || got.Text != "hello world" {
 		t.Errorf("handler got document %+v, want the request's document and text", got)
+	}
+}
+
+// TestPrepare: prepare hands the handler the document and answers {}; the
+// handler's error is the answer's.
+func TestPrepare(t *testing.T) {
+	var got *Document
+	fail := false
+	e := &Extension{Prepare: func(doc *Document) error {
+		got = doc
+		if fail {
+			return errors.New("cannot prepare")
+		}
+		return nil
+	}}
+	request := `{"method":"prepare","document":{"uri":"file:///a.txt","languageId":"plaintext","version":7}}`
+	if out := handle(e, []byte(request), "hello world"); string(out) != `{"result":{}}` {
+		t.Errorf("prepare = %s, want {\"result\":{}}", out)
+	}
+	if got == nil || got.URI != "file:///a.txt" || got.Version != 7 || got.Text != "hello world" {
+		t.Errorf("handler got document %+v, want the request's document and text", got)
+	}
+	fail = true
+	if msg := errorMessage(t, e, request, "hello world"); msg != "cannot prepare" {
+		t.Errorf("failing prepare: error %q, want the handler's", msg)
+	}
+	if msg := errorMessage(t, &Extension{}, request, "x"); !strings.Contains(msg, "not implemented") {
+		t.Errorf("prepare without a handler: error %q, want not implemented", msg)
 	}
 }
 

@@ -18,8 +18,8 @@ import (
 // SetEscapeHTML(false) writes it (without the trailing newline), for v of
 // one of abi's result types: InitializeResult, DiagnosticsResult,
 // CompletionResult, CompletionItem, HoverResult, CodeActionResult,
-// CodeAction, FormattingResult, DocumentSymbolResult and
-// ExecuteCommandResult. It fails, returning b as it was, when a raw JSON
+// CodeAction, FormattingResult, DocumentSymbolResult, ExecuteCommandResult
+// and PrepareResult. It fails, returning b as it was, when a raw JSON
 // field is not valid JSON (encoding/json fails then too), when a symbol is
 // among its own children, and for any other type.
 func appendResult(b []byte, v any) ([]byte, error) {
@@ -54,6 +54,8 @@ func appendResult(b []byte, v any) ([]byte, error) {
 		}
 	case abi.ExecuteCommandResult:
 		b, err = appendExecuteCommand(b, &v)
+	case abi.PrepareResult:
+		b = append(b, "{}"...)
 	default:
 		return b, errors.New("cannot encode a result of this type")
 	}
@@ -87,6 +89,7 @@ func appendInitialize(b []byte, r *abi.InitializeResult) []byte {
 	if r.KeepsText {
 		b = append(b, `,"keepsText":true`...)
 	}
+	b = appendOptionalInt(b, `,"prepareMin":`, r.PrepareMin)
 	b[open] = '{' // features is always there
 	return append(b, '}')
 }

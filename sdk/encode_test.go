@@ -135,14 +135,15 @@ func strs(s string) []string {
 }
 
 func FuzzAppendInitializeResult(f *testing.F) {
-	f.Add("name", "1.0", "diagnostics|completion", ".|<", "go|markdown", "fix\u2028", "quickfix|source.fixAll", true)
-	f.Add("", "", "nil", "", "nil", "", "nil", false)
-	f.Add("", "", "", "", "", "", "", false)
-	f.Add("n\"\\é\xff", "", "", "nil", "nil", "nil", "nil", true)
-	f.Fuzz(func(t *testing.T, name, version, features, triggers, languages, commands, kinds string, keepsText bool) {
+	f.Add("name", "1.0", "diagnostics|completion", ".|<", "go|markdown", "fix\u2028", "quickfix|source.fixAll", true, 65536)
+	f.Add("", "", "nil", "", "nil", "", "nil", false, 0)
+	f.Add("", "", "", "", "", "", "", false, -1)
+	f.Add("n\"\\é\xff", "", "", "nil", "nil", "nil", "nil", true, 1)
+	f.Fuzz(func(t *testing.T, name, version, features, triggers, languages, commands, kinds string, keepsText bool, prepareMin int) {
 		checkResult(t, abi.InitializeResult{
 			Name: name, Version: version, Features: strs(features), TriggerCharacters: strs(triggers),
 			Languages: strs(languages), Commands: strs(commands), CodeActionKinds: strs(kinds), KeepsText: keepsText,
+			PrepareMin: prepareMin,
 		})
 	})
 }
@@ -287,6 +288,9 @@ func FuzzAppendExecuteCommandResult(f *testing.F) {
 		checkResult(t, r)
 	})
 }
+
+// TestAppendPrepareResult: prepare's empty result, as encoding/json writes it.
+func TestAppendPrepareResult(t *testing.T) { checkResult(t, abi.PrepareResult{}) }
 
 // TestAppendResultOtherTypes: types other than the results are refused.
 func TestAppendResultOtherTypes(t *testing.T) {

@@ -30,6 +30,16 @@ func (e *Extension) dispatchMore(req *abi.Request, text string) (any, error) {
 		}
 		return e.ResolveCompletion(p.Item)
 
+	case abi.MethodPrepare:
+		if e.Prepare == nil {
+			return nil, notImplemented(req.Method)
+		}
+		d, err := doc()
+		if err != nil {
+			return nil, err
+		}
+		return abi.PrepareResult{}, e.Prepare(d)
+
 	case abi.MethodHover:
 		if e.Hover == nil {
 			return nil, notImplemented(req.Method)

@@ -93,6 +93,20 @@ type Extension struct {
 	// Commands, if set, are commands the editor can run by name, e.g.
 	// from a code action's Command. The editor sees "NAME.COMMAND".
 	Commands map[string]func(req *CommandRequest) (CommandResult, error)
+
+	// Prepare, if set, gets a document's text ahead of the requests on
+	// it: after it opens, and after it changes once the edits pause, while
+	// the editor is idle. Compute there what the requests will need and
+	// keep it, in a DocumentCache: the host sends the requests that follow
+	// to the same instance. Requests must still be answered without it (the
+	// cache may have dropped the value); an error is only logged.
+	Prepare func(doc *Document) error
+	// PrepareMin is the smallest text, in bytes, that Prepare gets; 0
+	// means every text. Most documents opened are small and never asked
+	// much: a value that takes milliseconds to compute only on large texts
+	// is best prepared only for them, and costs the host no call for the
+	// others.
+	PrepareMin int
 }
 
 // registered is the extension every request goes to; see Register.

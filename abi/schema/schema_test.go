@@ -23,7 +23,7 @@ var messages = []struct {
 	{"initialize.request.json", "#", abi.Request{Method: abi.MethodInitialize, ABIVersion: abi.Version, Settings: json.RawMessage(`{"keywords":["TODO","FIXME"]}`), Root: "file:///w"}},
 	{"diagnostics.request.json", "#", abi.Request{Method: abi.MethodDiagnostics, Document: &abi.Document{URI: "file:///w/a.go", LanguageID: "go", Version: 4}}},
 	{"completion.request.json", "#", abi.Request{Method: abi.MethodCompletion, Document: &abi.Document{URI: "file:///w/a.md", LanguageID: "markdown", Version: 9}, Offset: 57, TriggerCharacter: "."}},
-	{"initialize.response.json", "#/$defs/result", abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{abi.FeatureDiagnostics, abi.FeatureCompletion}, TriggerCharacters: []string{"."}, Languages: []string{"go"}, KeepsText: true}},
+	{"initialize.response.json", "#/$defs/result", abi.InitializeResult{Name: "todo", Version: "1.0.0", Features: []string{abi.FeatureDiagnostics, abi.FeatureCompletion}, TriggerCharacters: []string{"."}, Languages: []string{"go"}, KeepsText: true, PrepareMin: 65536}},
 	{"diagnostics.response.json", "#/$defs/result", abi.DiagnosticsResult{Diagnostics: []abi.Diagnostic{{Start: 12, End: 16, Severity: abi.SeverityInformation, Message: "TODO: tests", Code: "T1"}, {Start: 0, End: 0, Message: "no severity"}}}},
 	{"completion.response.json", "#/$defs/result", abi.CompletionResult{IsIncomplete: true, Items: []abi.CompletionItem{
 		{Label: "fmt", Kind: 9, Detail: "package", Documentation: "*doc*", InsertText: "fmt", InsertTextFormat: abi.Snippet, FilterText: "fmt", SortText: "a", Edit: &abi.TextEdit{Start: 54, End: 57, NewText: "fmt"}},
@@ -47,6 +47,9 @@ var messages = []struct {
 	{"documentSymbol.response.json", "#/$defs/result", abi.DocumentSymbolResult{Symbols: []abi.Symbol{{Name: "Title", Detail: "h1", Kind: abi.SymbolModule, Start: 0, End: 20, SelectionStart: 2, SelectionEnd: 7,
 		Children: []abi.Symbol{{Name: "Part", Kind: abi.SymbolString, Start: 8, End: 20, SelectionStart: 11, SelectionEnd: 15}}}}}},
 	{"executeCommand.request.json", "#", abi.Request{Method: abi.MethodExecuteCommand, Document: doc, Params: raw(abi.ExecuteCommandParams{Command: "count", Arguments: []json.RawMessage{json.RawMessage(`{"uri":"file:///w/a.txt"}`)}})}},
+	{"prepare.request.json", "#", abi.Request{Method: abi.MethodPrepare, Document: doc}},
+	{"prepare.request.json", "#", abi.Request{Method: abi.MethodPrepare, Document: &abi.Document{URI: "file:///w/a.md", LanguageID: "markdown", Version: 9, SameText: true}}},
+	{"prepare.response.json", "#/$defs/result", abi.PrepareResult{}},
 	{"executeCommand.response.json", "#/$defs/result", abi.ExecuteCommandResult{Result: json.RawMessage(`{"words":3}`), Edits: []abi.TextEdit{{Start: 0, End: 0, NewText: "x "}}}},
 }
 

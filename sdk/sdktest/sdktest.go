@@ -215,6 +215,15 @@ func (e *Ext) ResolveCompletion(item sdk.CompletionItem) sdk.CompletionItem {
 	return r
 }
 
+// Prepare sends doc ahead of the requests on it, as the host does after a
+// document opens or changes, failing the test if the extension answers
+// with an error.
+func (e *Ext) Prepare(doc Document) {
+	e.t.Helper()
+	var r abi.PrepareResult
+	e.must(abi.MethodPrepare, &doc, nil, &r)
+}
+
 // Hover returns the extension's hover at doc's cursor.
 func (e *Ext) Hover(doc Document) sdk.Hover {
 	e.t.Helper()

@@ -148,7 +148,7 @@ func TestThroughHost(t *testing.T) {
 	t.Cleanup(func() { cfg = saved })
 
 	out := sdk.Handle([]byte(`{"method":"initialize","abiVersion":1,"settings":{"minLength":4}}`), nil)
-	if want := `{"result":{"name":"words","version":"1.0.0","features":["completion","completionResolve","hover"],"keepsText":true}}`; string(out) != want {
+	if want := `{"result":{"name":"words","version":"1.0.0","features":["completion","completionResolve","hover","prepare"],"keepsText":true,"prepareMin":65536}}`; string(out) != want {
 		t.Errorf("initialize = %s, want %s", out, want)
 	}
 
@@ -168,6 +168,21 @@ func TestThroughHost(t *testing.T) {
 	}}
 	if !reflect.DeepEqual(resp.Result, want) {
 		t.Errorf("completion = %s, want %+v", out, want)
+	}
+}
+
+// TestPrepareIndexes: after prepare, the index of the text is kept for the
+// requests that follow.
+func TestPrepareIndexes(t *testing.T) {
+	doc := &sdk.Document{URI: "file:///large.txt", Version: 1, Text: strings.Repeat("alpha beta gamma delta\n", 3000)}
+	if indexes.Has(doc) {
+		t.Fatal("indexed before prepare")
+	}
+	if err := prepare(doc); err != nil {
+		t.Fatal(err)
+	}
+	if !indexes.Has(doc) {
+		t.Errorf("not indexed after prepare")
 	}
 }
 

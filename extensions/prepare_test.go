@@ -1,0 +1,50 @@
+package extensions
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/lsphost/lsphost/internal/wasmbuild"
+)
+
+// TestRequestWaitsForPrepare: a completion asked for while the document is
+// being prepared waits for the prepare and runs on the instance that
+// prepared, which has the text (not sent again) and the index: no second
+// instance is started to compute the same again.
+func TestRequestWaitsForPrepare(t *testing.T) {
+	t.Parallel()
+	ext := load(t, newHost(t, Options{}), testSpec("words", wasmbuild.Example(t, "words")))
+	text := &countedText{s: wordsText()} // ~700 KB: ~55 ms to index, longer than the pool waits to grow
+	d := Document{URI: "file:///w/big.txt", LanguageID: "plaintext", Version: 1, Text: text}
+	ctx := testContext(t)
+
+	prepared := make(chan error, 1)
+	go func() { prepared <- ext.Prepare(ctx, d) }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Microsecond) {
+		ext.preparing.mu.Lock()
+		started := ext.preparing.running[d.URI] != nil
+		ext.preparing.mu.Unlock()
+		if started {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Prepare did not start")
+		}
+	}
+	list, err := ext.Completion(ctx, d, len(text.s), "") // wordsText ends with the prefix "ab"
+	if err != nil || len(list.Items) == 0 {
+		t.Fatalf("Completion = %d items, %v; want the words with the prefix", len(list.Items), err)
+	}
+	if err := <-prepared; err != nil {
+		t.Fatalf("Prepare = %v", err)
+	}
+	if live, _ := ext.pool.counts(); live != 1 || text.copies != 1 {
+		t.Errorf("%d instances, text copied %d times; want the completion on the prepared instance (1, 1)", live, text.copies)
+	}
+
+	// A request on another document does not wait for a prepare.
+	if err := ext.awaitPrepare(context.Background(), "file:///w/other.txt"); err != nil {
+		t.Errorf("awaitPrepare(another document) = %v", err)
+	}
+}
