@@ -92,19 +92,31 @@ func wordsText() string {
 
 // BenchmarkCompletionWordsNewText measures the first completion on a text
 // the words example has not seen (wordsText); each iteration is another
-// document, so the guest receives the text and builds its index.
+// document, so the guest receives the text and builds its index ("cold"),
+// or finds it built by a prepare sent while the editor was idle
+// ("prepared": the prepare is not timed).
 //
 //	go test -run '^$' -bench CompletionWordsNewText ./extensions
 func BenchmarkCompletionWordsNewText(b *testing.B) {
 	ext := load(b, newHost(b, Options{}), testSpec("words", wasmbuild.Example(b, "words")))
 	text := wordsText()
-	d := doc(text)
-	b.SetBytes(int64(len(text)))
-	for i := 0; b.Loop(); i++ {
-		d.URI = fmt.Sprintf("file:///w/%d.txt", i)
-		if _, err := ext.Completion(context.Background(), d, len(text), ""); err != nil {
-			b.Fatal(err)
-		}
+	for _, prepared := range []bool{false, true} {
+		name := map[bool]string{false: "cold", true: "prepared"}[prepared]
+		b.Run(name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				d := Document{URI: fmt.Sprintf("file:///w/%s/%d.txt", name, i), LanguageID: "plaintext", Version: 1, Text: &countedText{s: text}}
+				if prepared {
+					b.StopTimer()
+					if err := ext.Prepare(context.Background(), d); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				if _, err := ext.Completion(context.Background(), d, len(text), ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package sdk_test
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/lsphost/lsphost/sdk"
 )
@@ -105,4 +106,42 @@ func ExampleDocumentCache() {
 	// [0 4 8]
 	// scanning 7 bytes
 	// [0 4]
+}
+
+// Prepare computes ahead what the requests on a text will need: the host
+// calls it after a document opens or changes, while the editor is idle
+// (for texts of PrepareMin bytes or more), and sends the requests that
+// follow to the same instance. Keep the value in a DocumentCache that the
+// handlers read too: built already if Prepare ran, built then if not.
+func ExampleExtension_prepare() {
+	var lines sdk.DocumentCache[[]int]
+	lineStarts := func(text string) []int {
+		fmt.Println("scanning", len(text), "bytes")
+		starts := []int{0}
+		for i := range len(text) {
+			if text[i] == '\n' {
+				starts = append(starts, i+1)
+			}
+		}
+		return starts
+	}
+	ext := sdk.Extension{
+		Prepare: func(doc *sdk.Document) error {
+			lines.Get(doc, lineStarts)
+			return nil
+		},
+		Hover: func(req *sdk.HoverRequest) (sdk.Hover, error) {
+			starts := lines.Get(req.Document, lineStarts)
+			line, _ := slices.BinarySearch(starts, req.Offset+1)
+			return sdk.Hover{Contents: fmt.Sprintf("line %d of %d", line, len(starts))}, nil
+		},
+	}
+
+	doc := &sdk.Document{URI: "file:///notes.txt", Version: 1, Text: "one\ntwo\nthree"}
+	ext.Prepare(doc) // the editor is idle
+	hover, _ := ext.Hover(&sdk.HoverRequest{Document: doc, Offset: 5})
+	fmt.Println(hover.Contents) // no scan: Prepare did it
+	// Output:
+	// scanning 13 bytes
+	// line 2 of 3
 }
