@@ -328,6 +328,16 @@ func (e *Ext) ResolveCompletion(item CompletionItem) abi.CompletionItem {
 	return res
 }
 
+// Prepare sends doc ahead of the requests on it, as lsphost does after a
+// document opens or changes, for an extension that declared the prepare
+// feature; the requests on doc that follow run on the instance that
+// prepared. Texts below the extension's prepareMin are sent too: the test
+// asked.
+func (e *Ext) Prepare(doc Document) {
+	e.t.Helper()
+	e.check("prepare", e.ext.Prepare(context.Background(), e.forHost(doc)))
+}
+
 // Hover is the extension's hover; Range is set when it names one.
 type Hover struct {
 	Contents string // Markdown

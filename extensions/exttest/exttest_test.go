@@ -145,3 +145,17 @@ func TestSameDocumentSameText(t *testing.T) {
 		t.Errorf("labels on another text = %q, want [avocado]", got)
 	}
 }
+
+// TestPrepare: after Prepare, the completion on the same text is answered
+// from what the extension prepared, as after any request.
+func TestPrepare(t *testing.T) {
+	ext := exttest.Load(t, wasmbuild.Example(t, "words"), exttest.Options{})
+	doc := exttest.DocAt("plaintext", "apple apricot\nap^")
+	ext.Prepare(doc)
+	if got := ext.Completion(doc).Labels(); !reflect.DeepEqual(got, []string{"apple", "apricot"}) {
+		t.Errorf("labels after Prepare = %q, want [apple apricot]", got)
+	}
+	if h := ext.Extension().Health(); h.Calls < 2 || h.Failures != 0 {
+		t.Errorf("health %+v, want the prepare and the completion, no failure", h)
+	}
+}
