@@ -2,7 +2,7 @@ package sdk_test
 
 import (
 	"fmt"
-	"slices"
+	"strings"
 
 	"github.com/lsphost/lsphost/sdk"
 )
@@ -114,34 +114,31 @@ func ExampleDocumentCache() {
 // follow to the same instance. Keep the value in a DocumentCache that the
 // handlers read too: built already if Prepare ran, built then if not.
 func ExampleExtension_prepare() {
-	var lines sdk.DocumentCache[[]int]
-	lineStarts := func(text string) []int {
-		fmt.Println("scanning", len(text), "bytes")
-		starts := []int{0}
-		for i := range len(text) {
-			if text[i] == '\n' {
-				starts = append(starts, i+1)
-			}
+	var words sdk.DocumentCache[map[string]int]
+	countWords := func(text string) map[string]int {
+		fmt.Println("counting the words of", len(text), "bytes")
+		counts := map[string]int{}
+		for _, w := range strings.Fields(text) {
+			counts[w]++
 		}
-		return starts
+		return counts
 	}
 	ext := sdk.Extension{
 		Prepare: func(doc *sdk.Document) error {
-			lines.Get(doc, lineStarts)
+			words.Get(doc, countWords)
 			return nil
 		},
 		Hover: func(req *sdk.HoverRequest) (sdk.Hover, error) {
-			starts := lines.Get(req.Document, lineStarts)
-			line, _ := slices.BinarySearch(starts, req.Offset+1)
-			return sdk.Hover{Contents: fmt.Sprintf("line %d of %d", line, len(starts))}, nil
+			counts := words.Get(req.Document, countWords)
+			return sdk.Hover{Contents: fmt.Sprintf("%d distinct words", len(counts))}, nil
 		},
 	}
 
-	doc := &sdk.Document{URI: "file:///notes.txt", Version: 1, Text: "one\ntwo\nthree"}
+	doc := &sdk.Document{URI: "file:///notes.txt", Version: 1, Text: "to be or not to be"}
 	ext.Prepare(doc) // the editor is idle
-	hover, _ := ext.Hover(&sdk.HoverRequest{Document: doc, Offset: 5})
-	fmt.Println(hover.Contents) // no scan: Prepare did it
+	hover, _ := ext.Hover(&sdk.HoverRequest{Document: doc, Offset: 3})
+	fmt.Println(hover.Contents) // counted already: by Prepare
 	// Output:
-	// scanning 13 bytes
-	// line 2 of 3
+	// counting the words of 18 bytes
+	// 4 distinct words
 }
