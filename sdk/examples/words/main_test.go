@@ -316,7 +316,7 @@ func summary(idx *wordIndex) []string {
 	for i := range idx.words {
 		w := &idx.words[i]
 		out = append(out, fmt.Sprintf("%s:%d:%d:%s", idx.word(w), w.count, w.runes, idx.data(w)))
-		if _, n := idx.find(idx.word(w), w.hash, w.key); n != int32(i+1) {
+		if _, n := idx.find(int(w.start), int(w.end), w.hash, w.key); n != int32(i+1) {
 			out = append(out, fmt.Sprintf("(not found in the table: %d)", n))
 		}
 	}
@@ -349,4 +349,27 @@ func FuzzUpdateIndex(f *testing.F) {
 			t.Fatalf("%q -> %q: updated index\n%q\nwant\n%q", prev, text, got, want)
 		}
 	})
+}
+
+// TestSameAfterKey: for two words of a text of one length over eight bytes
+// with the same first eight, sameAfterKey is ==, whatever the length,
+// wherever they differ, and whether the text goes on after them. (In the
+// index it decides only between words of the same hash, so the index's own
+// tests would not see it wrong.)
+func TestSameAfterKey(t *testing.T) {
+	for n := 9; n <= 40; n++ {
+		a := strings.Repeat("abcdefghij", 4)[:n]
+		for at := 8; at <= n; at++ {
+			b := a // at == n: the same word
+			if at < n {
+				b = a[:at] + "#" + a[at+1:]
+			}
+			for _, tail := range []string{"", " and more words"} {
+				text := a + " x " + b + tail
+				if got := sameAfterKey(text, 0, len(a)+3, n); got != (a == b) {
+					t.Errorf("%q, %q followed by %q: sameAfterKey = %v", a, b, tail, got)
+				}
+			}
+		}
+	}
 }
