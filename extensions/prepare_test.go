@@ -2,6 +2,7 @@ package extensions
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -46,5 +47,39 @@ func TestRequestWaitsForPrepare(t *testing.T) {
 	// A request on another document does not wait for a prepare.
 	if err := ext.awaitPrepare(context.Background(), "file:///w/other.txt"); err != nil {
 		t.Errorf("awaitPrepare(another document) = %v", err)
+	}
+}
+
+// TestLoopingPrepare: a prepare that never ends is stopped at its deadline,
+// and a request on its document, which waits for it, is then answered by a
+// new instance: a hostile prepare holds up its own extension's requests on
+// that document for one timeout, nothing more.
+func TestLoopingPrepare(t *testing.T) {
+	t.Parallel()
+	spec := testSpec("prepares", wasmbuild.Build(t, "testdata/guests/prepares"))
+	spec.Timeout = 100 * time.Millisecond
+	ext := load(t, newHost(t, Options{}), spec)
+	d := doc("spin forever")
+	ctx := testContext(t)
+	prepared := make(chan error, 1)
+	go func() { prepared <- ext.Prepare(ctx, d) }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Microsecond) {
+		ext.preparing.mu.Lock()
+		started := ext.preparing.running[d.URI] != nil
+		ext.preparing.mu.Unlock()
+		if started {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Prepare did not start")
+		}
+	}
+	start := time.Now()
+	hover, err := ext.Hover(ctx, d, 0)
+	if elapsed := time.Since(start); err != nil || hover.Contents != "nothing prepared" || elapsed > 10*time.Second {
+		t.Errorf("Hover = %q, %v after %s; want an answer from a new instance", hover.Contents, err, elapsed)
+	}
+	if err := <-prepared; !errors.Is(err, ErrTimeout) {
+		t.Errorf("Prepare = %v, want ErrTimeout", err)
 	}
 }

@@ -2,11 +2,14 @@
 // (sdk.Extension.Prepare), texts of 8 bytes or more, and tells of them on
 // hover: "prepared version V (N bytes), P prepares in all", or "nothing
 // prepared". Each instance has its own record: the host sends the requests
-// on a document being prepared to the instance that prepared it.
+// on a document being prepared to the instance that prepared it. A text
+// that starts with "spin" makes the prepare spin forever (the host must
+// stop it at its deadline).
 package main
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/lsphost/lsphost/sdk"
 )
@@ -20,6 +23,9 @@ func init() {
 	sdk.Register(sdk.Extension{
 		Name: "prepares",
 		Prepare: func(doc *sdk.Document) error {
+			for strings.HasPrefix(doc.Text, "spin") {
+				last.prepares++ // never returns
+			}
 			last.prepares++
 			last.version, last.size = doc.Version, len(doc.Text)
 			return nil
