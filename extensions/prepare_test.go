@@ -9,6 +9,26 @@ import (
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
+// startPrepare runs ext.Prepare(ctx, d) in the background and returns once
+// it is running (requests on d wait for it from then on), with a channel
+// that gets its result.
+func startPrepare(t *testing.T, ctx context.Context, ext *Extension, d Document) <-chan error {
+	t.Helper()
+	prepared := make(chan error, 1)
+	go func() { prepared <- ext.Prepare(ctx, d) }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Microsecond) {
+		ext.preparing.mu.Lock()
+		started := ext.preparing.running[d.URI] != nil
+		ext.preparing.mu.Unlock()
+		if started {
+			return prepared
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Prepare did not start")
+		}
+	}
+}
+
 // TestRequestWaitsForPrepare: a completion asked for while the document is
 // being prepared waits for the prepare and runs on the instance that
 // prepared, which has the text (not sent again) and the index: no second
@@ -20,19 +40,7 @@ func TestRequestWaitsForPrepare(t *testing.T) {
 	d := Document{URI: "file:///w/big.txt", LanguageID: "plaintext", Version: 1, Text: text}
 	ctx := testContext(t)
 
-	prepared := make(chan error, 1)
-	go func() { prepared <- ext.Prepare(ctx, d) }()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Microsecond) {
-		ext.preparing.mu.Lock()
-		started := ext.preparing.running[d.URI] != nil
-		ext.preparing.mu.Unlock()
-		if started {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Prepare did not start")
-		}
-	}
+	prepared := startPrepare(t, ctx, ext, d)
 	list, err := ext.Completion(ctx, d, len(text.s), "") // wordsText ends with the prefix "ab"
 	if err != nil || len(list.Items) == 0 {
 		t.Fatalf("Completion = %d items, %v; want the words with the prefix", len(list.Items), err)
@@ -61,19 +69,7 @@ func TestLoopingPrepare(t *testing.T) {
 	ext := load(t, newHost(t, Options{}), spec)
 	d := doc("spin forever")
 	ctx := testContext(t)
-	prepared := make(chan error, 1)
-	go func() { prepared <- ext.Prepare(ctx, d) }()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Microsecond) {
-		ext.preparing.mu.Lock()
-		started := ext.preparing.running[d.URI] != nil
-		ext.preparing.mu.Unlock()
-		if started {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Prepare did not start")
-		}
-	}
+	prepared := startPrepare(t, ctx, ext, d)
 	start := time.Now()
 	hover, err := ext.Hover(ctx, d, 0)
 	if elapsed := time.Since(start); err != nil || hover.Contents != "nothing prepared" || elapsed > 10*time.Second {
