@@ -160,3 +160,26 @@ func BenchmarkInstantiate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoadCached loads the todo Go guest with its machine code already
+// in the compilation cache, as every start of lsphost after the first does:
+// reading the file, decoding and validating it, reading the cached code, and
+// the first instance up to its answer to initialize. CPU time is the figure
+// on a busy machine: a load runs on one core.
+//
+//	go test -run '^$' -bench LoadCached -benchmem ./extensions
+func BenchmarkLoadCached(b *testing.B) {
+	h := newHost(b, Options{})
+	spec := testSpec("todo", wasmbuild.Example(b, "todo"))
+	load(b, newHost(b, Options{}), spec) // compiled into the cache once
+	ctx := context.Background()
+	b.ReportAllocs()
+	defer cputime.Report(b)()
+	for b.Loop() {
+		ext, err := h.Load(ctx, spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ext.Close(ctx) // the last user: the next Load compiles again, from the cache
+	}
+}
