@@ -94,6 +94,10 @@ func appendInitialize(b []byte, r *abi.InitializeResult) []byte {
 	return append(b, '}')
 }
 
+// diagnosticRoom is the room a diagnostic needs besides its strings and
+// data: its keys and three integers of up to 20 characters.
+const diagnosticRoom = len(`,{"start":,"end":,"severity":,"message":"","code":"","data":}`) + 3*20
+
 // appendDiagnostics appends r as encoding/json would (HTML escaping off).
 func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) ([]byte, error) {
 	if r.Diagnostics == nil {
@@ -101,34 +105,41 @@ func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) ([]byte, error) {
 	}
 	// Room for the usual diagnostic: grow once, not once per doubling.
 	b = slices.Grow(b, len(`{"diagnostics":[]}`)+len(r.Diagnostics)*(64+len(`{"start":,"end":,"severity":,"message":""},`)))
-	b = append(b, `{"diagnostics":[`...)
+	// Every diagnostic is written after a comma, and the first comma then
+	// becomes the '['.
+	b = append(b, `{"diagnostics":`...)
+	open := len(b)
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"start":`...)
-		b = appendInt(b, d.Start)
-		b = append(b, `,"end":`...)
-		b = appendInt(b, d.End)
+		// Room for the longest form of d (escaping makes a byte at most six),
+		// then its pieces put into it (see put).
+		b = slices.Grow(b, diagnosticRoom+6*(len(d.Message)+len(d.Code))+len(d.Data))
+		b = put(b, `,{"start":`)
+		b = putInt(b, d.Start)
+		b = put(b, `,"end":`)
+		b = putInt(b, d.End)
 		if d.Severity != 0 {
-			b = append(b, `,"severity":`...)
-			b = appendInt(b, int(d.Severity))
+			b = put(b, `,"severity":`)
+			b = putInt(b, int(d.Severity))
 		}
-		b = append(b, `,"message":`...)
-		b = appendString(b, d.Message)
+		b = put(b, `,"message":`)
+		b = putString(b, d.Message)
 		if d.Code != "" {
-			b = append(b, `,"code":`...)
-			b = appendString(b, d.Code)
+			b = put(b, `,"code":`)
+			b = putString(b, d.Code)
 		}
 		if len(d.Data) > 0 { // omitempty
 			var ok bool
-			if b, ok = appendCompact(append(b, `,"data":`...), d.Data); !ok {
+			if b, ok = appendCompact(put(b, `,"data":`), d.Data); !ok {
 				return b, invalidJSON("diagnostic", i, "data")
 			}
 		}
-		b = append(b, '}')
+		b = put(b, "}")
 	}
+	if len(b) == open {
+		b = append(b, ',')
+	}
+	b[open] = '['
 	return append(b, "]}"...), nil
 }
 
@@ -443,52 +454,85 @@ const digitPairs = "000102030405060708091011121314151617181920212223242526272829
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
 	"8081828384858687888990919293949596979899"
 
-// appendInt appends n in decimal, as strconv.AppendInt does. Offsets,
-// severities and kinds below 10^8 are written two digits at a time without
-// a loop; other values go to strconv.
-func appendInt(b []byte, n int) []byte {
-	if n < 0 || n >= 1e8 {
-		return strconv.AppendInt(b, int64(n), 10)
-	}
-	if n < 10 {
-		return append(b, byte('0'+n))
-	}
-	var buf [8]byte
-	v := n
-	p := 2 * (v % 100)
-	buf[6], buf[7] = digitPairs[p], digitPairs[p+1]
-	v /= 100
-	p = 2 * (v % 100)
-	buf[4], buf[5] = digitPairs[p], digitPairs[p+1]
-	v /= 100
-	p = 2 * (v % 100)
-	buf[2], buf[3] = digitPairs[p], digitPairs[p+1]
-	v /= 100
-	p = 2 * v
-	buf[0], buf[1] = digitPairs[p], digitPairs[p+1]
-	var start int
-	switch {
-	case n < 100:
-		start = 6
-	case n < 1e3:
-		start = 5
-	case n < 1e4:
-		start = 4
-	case n < 1e5:
-		start = 3
-	case n < 1e6:
-		start = 2
-	case n < 1e7:
-		start = 1
-	}
-	return append(b, buf[start:]...)
+// In a wasm guest append costs a jump even when b has room (over the code
+// that grows b), and every jump costs a preemption check (about 50 ns,
+// like a loop iteration: see plainString). So the hot results make room
+// for a whole item at once and put its pieces into it with the functions
+// below, which jump nowhere on their usual path.
+
+// put appends s to b, which has room for it.
+func put(b []byte, s string) []byte {
+	n := len(b)
+	b = b[:n+len(s)]
+	copy(b[n:], s)
+	return b
 }
 
-// plainWords reports whether the 8 bytes of x need no escaping in a JSON
-// string: none is a control character, '"', '\\' or a non-ASCII byte.
-func plainWord(x uint64) bool {
+// appendInt appends n in decimal, as strconv.AppendInt does.
+func appendInt(b []byte, n int) []byte {
+	return putInt(slices.Grow(b, 20), n)
+}
+
+// putInt is appendInt into room for 20 bytes. Offsets, severities and kinds
+// below 10^8 are written two digits at a time, without a loop or a branch;
+// other values go to strconv.
+func putInt(b []byte, n int) []byte {
+	if uint(n) < 1e8 {
+		var buf [8]byte
+		v := n
+		p := 2 * (v % 100)
+		buf[6], buf[7] = digitPairs[p], digitPairs[p+1]
+		v /= 100
+		p = 2 * (v % 100)
+		buf[4], buf[5] = digitPairs[p], digitPairs[p+1]
+		v /= 100
+		p = 2 * (v % 100)
+		buf[2], buf[3] = digitPairs[p], digitPairs[p+1]
+		v /= 100
+		p = 2 * v
+		buf[0], buf[1] = digitPairs[p], digitPairs[p+1]
+		// The leading zeros of buf, one for each power of ten n is below:
+		// (n-p)>>63 is -1 when n < p and 0 otherwise.
+		zeros := -((n-10)>>63 + (n-100)>>63 + (n-1e3)>>63 + (n-1e4)>>63 + (n-1e5)>>63 + (n-1e6)>>63 + (n-1e7)>>63)
+		k := len(b)
+		b = b[:k+8-zeros]
+		copy(b[k:], buf[zeros:])
+		return b
+	}
+	return strconv.AppendInt(b, int64(n), 10) // negative, or nine digits and more
+}
+
+// specialBytes returns x with the high bit set in the bytes that a JSON
+// string cannot hold as they are (a control character, '"' or '\\'), and
+// in every non-ASCII byte (which may need U+FFFD or an escape); and maybe in
+// other bytes too, but only when it sets one of those.
+func specialBytes(x uint64) uint64 {
 	const below20 = ones * 0x20
-	special := x&highs | (x-below20)&^x&highs | zeroBytes(x^(ones*'"')) | zeroBytes(x^(ones*'\\'))
+	return x&highs | (x-below20)&^x&highs | zeroBytes(x^(ones*'"')) | zeroBytes(x^(ones*'\\'))
+}
+
+// plainString reports whether s is printable ASCII without '"' and '\\',
+// which JSON holds as it is. It reads s two words at a time, ending on
+// words that may overlap those before, so that a string costs one loop
+// iteration per 16 bytes and no branch per byte: in a wasm guest every
+// jump costs a preemption check (see Index).
+func plainString(s string) bool {
+	n := len(s)
+	var special uint64
+	switch {
+	case n >= 16:
+		for i := 16; i < n; i += 16 {
+			special |= specialBytes(load64(s, i-16)) | specialBytes(load64(s, i-8))
+		}
+		special |= specialBytes(load64(s, n-16)) | specialBytes(load64(s, n-8))
+	case n >= 8:
+		special = specialBytes(load64(s, 0)) | specialBytes(load64(s, n-8))
+	case n >= 4:
+		special = specialBytes(uint64(load32(s, 0)) | uint64(load32(s, n-4))<<32)
+	case n > 0: // bytes 0, n/2 and n-1 are all of s; the rest is plain 'a's
+		const fill = ones * 'a' &^ 0xffffff
+		special = specialBytes(uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16 | fill)
+	}
 	return special == 0
 }
 
@@ -496,10 +540,38 @@ func plainWord(x uint64) bool {
 // HTML escaping off: invalid UTF-8 becomes U+FFFD, U+2028 and U+2029 are
 // escaped.
 func appendString(b []byte, s string) []byte {
+	if !plainString(s) {
+		return appendEscaped(b, s)
+	}
+	return putPlain(slices.Grow(b, len(s)+2), s)
+}
+
+// putString is appendString into room for 6*len(s)+2 bytes, the most that
+// escaping s can take.
+func putString(b []byte, s string) []byte {
+	if !plainString(s) {
+		return appendEscaped(b, s)
+	}
+	return putPlain(b, s)
+}
+
+// putPlain puts s, which needs no escaping, as a JSON string into room for
+// len(s)+2 bytes.
+func putPlain(b []byte, s string) []byte {
+	n := len(b)
+	b = b[:n+len(s)+2]
+	b[n] = '"'
+	copy(b[n+1:], s)
+	b[len(b)-1] = '"'
+	return b
+}
+
+// appendEscaped is appendString for a string that needs escaping, or may.
+func appendEscaped(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && plainWord(load64(s, i)) {
+		if i+8 <= len(s) && specialBytes(load64(s, i)) == 0 {
 			i += 8 // eight bytes that need no escaping: the usual case
 			continue
 		}

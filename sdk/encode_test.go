@@ -363,14 +363,21 @@ func FuzzAppendInt(f *testing.F) {
 	})
 }
 
-// TestAppendStringWords checks appendString where its eight-byte steps
-// meet bytes that need escaping, at every alignment.
+// TestAppendStringWords checks appendString where its words meet bytes
+// that need escaping, at every position in strings of every length up to
+// 40: plainString reads short strings in overlapping pieces and long ones
+// a word at a time ending on an overlapping word.
 func TestAppendStringWords(t *testing.T) {
 	for _, special := range []string{`"`, `\`, "\n", "\x00", "\x1f", "é", "\u2028", "\xff", "<", "\x7f"} {
-		for at := range 20 {
-			s := strings.Repeat("a", at) + special + strings.Repeat("b", 20-at)
-			if got, want := appendString(nil, s), encodeJSON(s); !bytes.Equal(got, want) {
-				t.Errorf("appendString(%q) = %s, want %s", s, got, want)
+		for n := range 41 {
+			for at := range n + 1 {
+				s := strings.Repeat("a", at) + special + strings.Repeat("b", n-at)
+				if got, want := appendString(nil, s), encodeJSON(s); !bytes.Equal(got, want) {
+					t.Errorf("appendString(%q) = %s, want %s", s, got, want)
+				}
+			}
+			if s := strings.Repeat("c", n); plainString(s) != true {
+				t.Errorf("plainString(%q) = false", s)
 			}
 		}
 	}

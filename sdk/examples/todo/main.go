@@ -91,29 +91,66 @@ func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 // (so neither TODOS nor MASTODON contain a TODO). It stops after
 // maxDiagnostics of them: later ones cannot be among the first
 // maxDiagnostics of the document.
+//
+// In a wasm guest every loop iteration, call of a function with a branch,
+// and jump costs the host's preemption check (~50 ns, as much as a few
+// hundred instructions; see sdk.Index), so the usual marker is handled
+// with table lookups and no calls but sdk.Index and message.
 func appendMarkers(diags []sdk.Diagnostic, text, keyword string) []sdk.Diagnostic {
+	sev := severity(keyword)
 	for i, n := 0, 0; n < maxDiagnostics; {
 		j := sdk.Index(text[i:], keyword)
 		if j < 0 {
 			break
 		}
 		start, end := i+j, i+j+len(keyword)
-		i = start + 1
-		if r, _ := utf8.DecodeLastRuneInString(text[:start]); start > 0 && isWordRune(r) {
-			continue
-		}
-		if r, _ := utf8.DecodeRuneInString(text[end:]); end < len(text) && isWordRune(r) {
-			continue
+		// 1: an ASCII word byte; 2: non-ASCII bytes, which need their runes.
+		if k := wordByteAt(text, start-1) | wordByteAt(text, end); k != 0 {
+			if k&1 != 0 || !wholeWord(text, start, end) {
+				i = start + 1
+				continue
+			}
 		}
 		i, n = end, n+1
 		diags = append(diags, sdk.Diagnostic{
 			Start:    start,
 			End:      end,
-			Severity: severity(keyword),
+			Severity: sev,
 			Message:  message(text[start:], len(keyword)),
 		})
 	}
 	return diags
+}
+
+// wordBytes is 1 for the ASCII bytes that are word characters (isWordRune),
+// 2 for the bytes of non-ASCII characters, 0 for the rest.
+var wordBytes = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = 2
+		case isWordRune(rune(c)):
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// wordByteAt is wordBytes[text[i]], or 0 when i is outside text (which
+// is not empty), computed without a branch: (x>>63) is 1 for a negative x.
+func wordByteAt(text string, i int) byte {
+	inside := int(uint(i-len(text))>>63) &^ int(uint(i)>>63)
+	return wordBytes[text[i*inside]] * byte(inside)
+}
+
+// wholeWord reports whether text[start:end] is neither preceded nor
+// followed by a word character.
+func wholeWord(text string, start, end int) bool {
+	if r, _ := utf8.DecodeLastRuneInString(text[:start]); start > 0 && isWordRune(r) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[end:])
+	return end == len(text) || !isWordRune(r)
 }
 
 // hover describes the marker under the cursor: which of the document's
@@ -135,13 +172,10 @@ func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
 // message is the line starting at a marker keyword of keywordLen bytes,
 // without trailing space, shortened to about maxMessage bytes.
 func message(line string, keywordLen int) string {
-	if eol := sdk.Index(line, "\n"); eol >= 0 {
-		line = line[:eol]
+	line = line[:sdk.LineEnd(line)]
+	if n := len(line); n > 0 && (line[n-1] <= ' ' || line[n-1] >= utf8.RuneSelf) {
+		line = trimRightSpace(line) // only when it may have something to trim: a call costs (appendMarkers)
 	}
-	if eol := sdk.Index(line, "\r"); eol >= 0 {
-		line = line[:eol]
-	}
-	line = trimRightSpace(line)
 	cut := max(maxMessage, keywordLen)
 	if len(line) <= cut {
 		return line
