@@ -166,32 +166,72 @@ func appendCompletion(b []byte, r *abi.CompletionResult) ([]byte, error) {
 func appendCompletionItems(b []byte, items []abi.CompletionItem) ([]byte, error) {
 	for i := range items {
 		it := &items[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"label":`...)
-		b = appendString(b, it.Label)
-		b = appendOptionalInt(b, `,"kind":`, int(it.Kind))
-		b = appendOptionalString(b, `,"detail":`, it.Detail)
-		b = appendOptionalString(b, `,"documentation":`, it.Documentation)
-		b = appendOptionalString(b, `,"insertText":`, it.InsertText)
-		b = appendOptionalInt(b, `,"insertTextFormat":`, int(it.InsertTextFormat))
-		b = appendOptionalString(b, `,"filterText":`, it.FilterText)
-		b = appendOptionalString(b, `,"sortText":`, it.SortText)
+		// Room for the longest form of it, then its pieces put into it (see
+		// put). The fields an item seldom has are tested at once.
+		rare := len(it.Detail) + len(it.Documentation) + len(it.InsertText) + len(it.FilterText) + len(it.SortText)
+		room := completionItemRoom + 6*(len(it.Label)+rare) + len(it.Data)
 		if it.Edit != nil {
-			b = appendEdit(append(b, `,"edit":`...), it.Edit)
+			room += editRoom + 6*len(it.Edit.NewText)
 		}
-		if isJSONInteger(it.Data) { // the usual data, without a call
-			b = append(append(b, `,"data":`...), it.Data...)
-		} else if len(it.Data) > 0 {
+		b = slices.Grow(b, room)
+		first := int(uint(i-1) >> 63) // 1 for the first item, without a branch
+		b = put(b, `,{"label":`[first:])
+		b = putString(b, it.Label)
+		if it.Kind != 0 {
+			b = put(b, `,"kind":`)
+			b = putInt(b, int(it.Kind))
+		}
+		if rare != 0 || it.InsertTextFormat != 0 {
+			b = putOptionalString(b, `,"detail":`, it.Detail)
+			b = putOptionalString(b, `,"documentation":`, it.Documentation)
+			b = putOptionalString(b, `,"insertText":`, it.InsertText)
+			if it.InsertTextFormat != 0 {
+				b = putInt(put(b, `,"insertTextFormat":`), int(it.InsertTextFormat))
+			}
+			b = putOptionalString(b, `,"filterText":`, it.FilterText)
+			b = putOptionalString(b, `,"sortText":`, it.SortText)
+		}
+		if it.Edit != nil || len(it.Data) > 0 {
 			var ok bool
-			if b, ok = appendCompact(append(b, `,"data":`...), it.Data); !ok {
+			if b, ok = appendEditAndData(b, it); !ok {
 				return b, invalidJSON("item", i, "data")
 			}
 		}
-		b = append(b, '}')
+		b = put(b, "}")
 	}
 	return b, nil
+}
+
+// appendEditAndData appends the edit and data of it, if it has them, into
+// room for them. It reports false if the data is not valid JSON.
+func appendEditAndData(b []byte, it *abi.CompletionItem) ([]byte, bool) {
+	if it.Edit != nil {
+		b = appendEdit(put(b, `,"edit":`), it.Edit)
+	}
+	switch {
+	case isJSONInteger(it.Data): // the usual data, without a call
+		return put(put(b, `,"data":`), it.Data), true
+	case len(it.Data) > 0:
+		return appendCompact(put(b, `,"data":`), it.Data)
+	}
+	return b, true
+}
+
+// completionItemRoom is the room an item needs besides its strings, edit
+// and data: its keys and two integers of up to 20 characters.
+const completionItemRoom = len(`,{"label":"","kind":,"detail":"","documentation":"","insertText":"",`+
+	`"insertTextFormat":,"filterText":"","sortText":"","edit":,"data":}`) + 2*20
+
+// editRoom is the room a text edit needs besides its new text.
+const editRoom = len(`{"start":,"end":,"newText":""}`) + 2*20
+
+// putOptionalString puts key and s unless s is empty (omitempty), into
+// room for them (see put).
+func putOptionalString(b []byte, key, s string) []byte {
+	if s == "" {
+		return b
+	}
+	return putString(put(b, key), s)
 }
 
 func appendCodeActions(b []byte, r *abi.CodeActionResult) ([]byte, error) {
@@ -461,7 +501,7 @@ const digitPairs = "000102030405060708091011121314151617181920212223242526272829
 // below, which jump nowhere on their usual path.
 
 // put appends s to b, which has room for it.
-func put(b []byte, s string) []byte {
+func put[T ~string | ~[]byte](b []byte, s T) []byte {
 	n := len(b)
 	b = b[:n+len(s)]
 	copy(b[n:], s)
