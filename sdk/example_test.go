@@ -142,3 +142,13 @@ func ExampleExtension_prepare() {
 	// counting the words of 18 bytes
 	// 4 distinct words
 }
+
+// Index and LineEnd cut the line of a marker out of a text: in a guest they
+// read eight bytes at a time where the standard library reads one.
+func ExampleLineEnd() {
+	text := "package main\n\n// TODO: check the item\r\nfunc main() {}\n"
+	start := sdk.Index(text, "TODO")
+	rest := text[start:]
+	fmt.Printf("%d %q\n", start, rest[:sdk.LineEnd(rest)])
+	// Output: 17 "TODO: check the item"
+}
