@@ -53,6 +53,9 @@ func initialize(s sdk.Settings) error {
 		if strings.TrimSpace(k) == "" {
 			return errors.New(`setting "keywords": keyword ` + strconv.Itoa(i+1) + " is empty")
 		}
+		if sdk.LineEnd(k) < len(k) { // a marker's message is the rest of its line
+			return errors.New(`setting "keywords": keyword ` + strconv.Itoa(i+1) + " has a line break")
+		}
 	}
 	keywords = kw
 	return nil
@@ -112,12 +115,14 @@ func appendMarkers(diags []sdk.Diagnostic, text, keyword string) []sdk.Diagnosti
 			}
 		}
 		i, n = end, n+1
-		diags = append(diags, sdk.Diagnostic{
-			Start:    start,
-			End:      end,
-			Severity: sev,
-			Message:  message(text[start:], len(keyword)),
-		})
+		// The message is the marker's line, which seldom needs message's
+		// work: its call would cost more than the rest (see above).
+		line := text[start:]
+		line = line[:sdk.LineEnd(line)] // not empty: keywords have no line break
+		if c := line[len(line)-1]; c <= ' ' || c >= utf8.RuneSelf || len(line) > maxMessage {
+			line = message(line, len(keyword))
+		}
+		diags = append(diags, sdk.Diagnostic{Start: start, End: end, Severity: sev, Message: line})
 	}
 	return diags
 }
@@ -169,13 +174,11 @@ func hover(req *sdk.HoverRequest) (sdk.Hover, error) {
 	return sdk.Hover{}, nil
 }
 
-// message is the line starting at a marker keyword of keywordLen bytes,
-// without trailing space, shortened to about maxMessage bytes.
+// message is the line of a marker, which starts with its keyword of
+// keywordLen bytes, without trailing space and shortened to about
+// maxMessage bytes.
 func message(line string, keywordLen int) string {
-	line = line[:sdk.LineEnd(line)]
-	if n := len(line); n > 0 && (line[n-1] <= ' ' || line[n-1] >= utf8.RuneSelf) {
-		line = trimRightSpace(line) // only when it may have something to trim: a call costs (appendMarkers)
-	}
+	line = trimRightSpace(line)
 	cut := max(maxMessage, keywordLen)
 	if len(line) <= cut {
 		return line

@@ -123,6 +123,7 @@ func TestSettingsErrors(t *testing.T) {
 	tests := []struct{ settings, want string }{
 		{`{"keywords":"TODO"}`, `setting "keywords": want an array of strings, got a string`},
 		{`{"keywords":["TODO",""]}`, `setting "keywords": keyword 2 is empty`},
+		{`{"keywords":["TODO","FIX\nME"]}`, `setting "keywords": keyword 2 has a line break`},
 		{`{"keyword":["TODO"]}`, `unknown setting "keyword"`},
 	}
 	for _, tt := range tests {
