@@ -209,7 +209,7 @@ func appendEditAndData(b []byte, it *abi.CompletionItem) ([]byte, bool) {
 		b = appendEdit(put(b, `,"edit":`), it.Edit)
 	}
 	switch {
-	case isJSONInteger(it.Data): // the usual data, without a call
+	case isJSONInteger(it.Data): // the usual data, copied as it is
 		return put(put(b, `,"data":`), it.Data), true
 	case len(it.Data) > 0:
 		return appendCompact(put(b, `,"data":`), it.Data)
