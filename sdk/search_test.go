@@ -21,6 +21,28 @@ func TestIndexWords(t *testing.T) {
 	}
 }
 
+// TestIndexWordsPositions puts a pattern at every position of texts of
+// every length up to 150, across the 64-position iterations, the word-wise
+// tail and the last byte, after near misses (the first byte alone, the
+// first two bytes) in the same text.
+func TestIndexWordsPositions(t *testing.T) {
+	for _, substr := range []string{"\n", "TO", "TODO", "TODOTODO", "TODO:DONE"} {
+		for n := len(substr); n <= 150; n++ {
+			for at := 0; at+len(substr) <= n; at++ {
+				b := []byte(strings.Repeat("xT", n)[:n])
+				copy(b[at:], substr)
+				if at >= 3 {
+					copy(b[at-3:], substr[:min(2, len(substr))]) // a near miss before it
+				}
+				s := string(b)
+				if got, want := indexWords(s, substr), strings.Index(s, substr); got != want {
+					t.Fatalf("indexWords(%q, %q) = %d, want %d", s, substr, got, want)
+				}
+			}
+		}
+	}
+}
+
 // FuzzIndexWords: indexWords is strings.Index, at every offset of the text.
 func FuzzIndexWords(f *testing.F) {
 	f.Add("value := compute(alpha, beta) // TODO: check the item and FIXME later", "TODO")
