@@ -294,15 +294,9 @@ func appendCompletionItem(b []byte, it *protocol.CompletionItem) ([]byte, error)
 		b = jsonenc.AppendString(b, it.SortText)
 	}
 	if e := it.TextEdit; e != nil {
-		b = append(b, `,"textEdit":{"range":{"start":{"line":`...)
-		b = jsonenc.AppendInt(b, int(e.Range.Start.Line))
-		b = append(b, `,"character":`...)
-		b = jsonenc.AppendInt(b, int(e.Range.Start.Character))
-		b = append(b, `},"end":{"line":`...)
-		b = jsonenc.AppendInt(b, int(e.Range.End.Line))
-		b = append(b, `,"character":`...)
-		b = jsonenc.AppendInt(b, int(e.Range.End.Character))
-		b = append(b, `}},"newText":`...)
+		b = append(b, `,"textEdit":{"range":`...)
+		b = appendRange(b, e.Range)
+		b = append(b, `,"newText":`...)
 		b = append(jsonenc.AppendString(b, e.NewText), '}')
 	}
 	return append(b, '}'), nil
