@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/lsphost/lsphost/abi"
 )
@@ -191,7 +192,9 @@ func appendCompletionItems(b []byte, items []abi.CompletionItem) ([]byte, error)
 			b = putOptionalString(b, `,"filterText":`, it.FilterText)
 			b = putOptionalString(b, `,"sortText":`, it.SortText)
 		}
-		if it.Edit != nil || len(it.Data) > 0 {
+		if it.Edit == nil && isJSONInteger(it.Data) { // the usual data, copied as it is
+			b = put(put(b, `,"data":`), it.Data)
+		} else if it.Edit != nil || len(it.Data) > 0 {
 			var ok bool
 			if b, ok = appendEditAndData(b, it); !ok {
 				return b, invalidJSON("item", i, "data")
@@ -450,8 +453,24 @@ func appendCompact(b, src []byte) ([]byte, bool) {
 }
 
 // isJSONInteger reports whether b is a JSON integer with nothing around it:
-// an optional '-', then 0 or a digit 1-9 and more digits.
+// an optional '-', then 0 or a digit 1-9 and more digits. Up to 8 bytes,
+// the usual data of an item, are tested as one word, without a loop (see
+// put).
 func isJSONInteger(b []byte) bool {
+	if n := len(b); n > 0 && n <= 8 {
+		var w [8]byte
+		copy(w[:], b)
+		x := *(*uint64)(unsafe.Pointer(&w))
+		minus := 0 // 1 if b starts with '-'
+		if b[0] == '-' {
+			minus = 1
+		}
+		// b's digits in place, '0' in the other bytes: all must be digits.
+		y := x&^lowBytes(minus) | ones*'0'&^(lowBytes(n)&^lowBytes(minus))
+		nonDigit := (y-ones*'0')&^y&highs | ((y&lows7)+ones*(0x7f-'9')|y)&highs
+		first := byte(x >> (8 * minus)) // the first digit
+		return nonDigit == 0 && n > minus && (n-minus == 1 || first != '0')
+	}
 	if len(b) > 0 && b[0] == '-' {
 		b = b[1:]
 	}
@@ -465,6 +484,9 @@ func isJSONInteger(b []byte) bool {
 	}
 	return true
 }
+
+// lowBytes returns a word with the low n bytes set, n from 0 to 8.
+func lowBytes(n int) uint64 { return ^uint64(0) >> (64 - 8*n) }
 
 // appendOptionalString appends key and s unless s is empty (omitempty).
 func appendOptionalString(b []byte, key, s string) []byte {

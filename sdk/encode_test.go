@@ -3,6 +3,7 @@ package sdk
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -349,6 +350,27 @@ func FuzzIsJSONInteger(f *testing.F) {
 			t.Errorf("isJSONInteger(%q) = true, but encoding/json compacts it to %q (%v)", s, buf.String(), err)
 		}
 	})
+}
+
+// TestIsJSONIntegerWords holds isJSONInteger's word-at-once test of up to 8
+// bytes to the grammar, on every string of up to 9 bytes over an alphabet
+// of digits, signs and near misses (9 bytes take the loop).
+func TestIsJSONIntegerWords(t *testing.T) {
+	grammar := regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+	alphabet := []byte("-019/:a \x00\x80")
+	var check func(b []byte)
+	check = func(b []byte) {
+		if got, want := isJSONInteger(b), grammar.Match(b); got != want {
+			t.Fatalf("isJSONInteger(%q) = %v, want %v", b, got, want)
+		}
+		if len(b) == 9 || len(b) > 3 && b[len(b)-1] != '0' && b[len(b)-1] != '9' {
+			return // long strings only grow from digits: the count stays small
+		}
+		for _, c := range alphabet {
+			check(append(b, c))
+		}
+	}
+	check(nil)
 }
 
 // FuzzAppendInt: appendInt is strconv.AppendInt.

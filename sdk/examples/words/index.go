@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -401,21 +402,17 @@ func (idx *wordIndex) count(word string) int {
 	return int(idx.words[i].count)
 }
 
-// withPrefix calls f with each word that starts with prefix, in order.
-// prefix is lower case if ignoreCase is set.
-func (idx *wordIndex) withPrefix(prefix string, ignoreCase bool, f func(w *indexedWord)) {
+// prefixRange returns the range of words that may start with prefix,
+// idx.words[i:j]: exactly those that do, found by two binary searches, or
+// with ignoreCase every word (case-folded words are not in sorted order;
+// each distinct word once is far fewer than the text's bytes). A test per
+// word would cost the guest a call and a few jumps for each item of a long
+// answer (see sdk.Index).
+func (idx *wordIndex) prefixRange(prefix string, ignoreCase bool) (i, j int) {
 	if ignoreCase {
-		// Case-folded words are not in sorted order: look at every one
-		// (each distinct word once, far fewer than the text's bytes).
-		for i := range idx.words {
-			if hasPrefix(idx.word(&idx.words[i]), prefix, true) {
-				f(&idx.words[i])
-			}
-		}
-		return
+		return 0, len(idx.words)
 	}
-	i, _ := slices.BinarySearchFunc(idx.words, prefix, func(w indexedWord, prefix string) int { return strings.Compare(idx.word(&w), prefix) })
-	for ; i < len(idx.words) && strings.HasPrefix(idx.word(&idx.words[i]), prefix); i++ {
-		f(&idx.words[i])
-	}
+	i, _ = slices.BinarySearchFunc(idx.words, prefix, func(w indexedWord, prefix string) int { return strings.Compare(idx.word(&w), prefix) })
+	j = i + sort.Search(len(idx.words)-i, func(k int) bool { return !strings.HasPrefix(idx.word(&idx.words[i+k]), prefix) })
+	return i, j
 }

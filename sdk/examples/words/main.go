@@ -92,24 +92,27 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 	// hundreds of items leave no garbage for the guest's collector.
 	list := sdk.CompletionList{Items: itemsBuffer[:0]}
 	defer func() { itemsBuffer = list.Items[:0] }()
-	idx.withPrefix(prefix, cfg.IgnoreCase, func(w *indexedWord) {
-		if int(w.runes) < cfg.MinLength {
-			return
+	i, j := idx.prefixRange(prefix, cfg.IgnoreCase)
+	for k := i; k < j; k++ {
+		w := &idx.words[k]
+		word := idx.word(w)
+		if int(w.runes) < cfg.MinLength || cfg.IgnoreCase && !hasPrefix(word, prefix, true) {
+			continue
 		}
 		// Data is the count: resolve has no document to count in.
-		word, data := idx.word(w), idx.data(w)
+		data := idx.data(w)
 		if word == typed {
 			if w.count == 1 {
-				return
+				continue
 			}
 			data = strconv.AppendInt(nil, int64(w.count-1), 10)
 		}
 		if len(list.Items) == cfg.MaxItems {
 			list.IsIncomplete = true
-			return
+			break
 		}
 		list.Items = append(list.Items, sdk.CompletionItem{Label: word, Kind: sdk.KindText, Data: data})
-	})
+	}
 	return list, nil
 }
 
