@@ -184,12 +184,11 @@ func (s *server) publish(d *document, version int32, diags []protocol.Diagnostic
 	s.conn.send(&message{Method: protocol.MethodTextDocumentPublishDiagnostics, Params: raw})
 }
 
-// encodePublish writes p as json.Marshal does, without its reflection: a
-// process's first json.Marshal of a Diagnostic builds encoders for all its
-// types (~10 ms of CPU, on the way to the first diagnostics after start),
-// and every publish paid reflection per field. Diagnostics with a field
-// computeDiagnostics never sets go to json.Marshal (TestEncodePublish holds
-// the two to the same bytes).
+// encodePublish writes p as json.Marshal does, without its reflection,
+// which took 0.7 ms for the 1,500 diagnostics of a large file (0.25 ms by
+// hand, BenchmarkEncodePublish), at every run of its diagnostics.
+// Diagnostics with a field computeDiagnostics never sets go to json.Marshal
+// (TestEncodePublish holds the two to the same bytes).
 func encodePublish(p *publishParams) ([]byte, error) {
 	if p.Diagnostics == nil {
 		return json.Marshal(p)
