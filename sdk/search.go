@@ -55,8 +55,8 @@ func load32(s string, i int) uint32 {
 // jump costs a preemption check (RATIONALE.md, "Why does the SDK have its
 // own Index?"), so the candidates of an iteration are gathered into one
 // mask, the last positions are read as one word that may overlap those
-// before (not a byte at a time), and substr's first 8 bytes are compared as
-// one word.
+// before (not a byte at a time), and a substr of up to 8 bytes is compared
+// as one word.
 func indexWords(s, substr string) int {
 	n := len(substr)
 	switch {
@@ -80,7 +80,7 @@ func indexWords(s, substr string) int {
 		mask:   mask,
 	}
 	// Positions i to i+63 need bytes up to i+64, and comparing substr as a
-	// word at i+63 up to i+70. After a candidate that is not substr the
+	// word at i+63 up to i+70 (so at compares words in this loop). After a candidate that is not substr the
 	// search goes on from the position after it.
 	i := 0
 	for i+71 <= len(s) {
@@ -100,7 +100,7 @@ func indexWords(s, substr string) int {
 		if j > p.last {
 			return -1
 		}
-		if load64(s, j)&p.mask == p.word && (len(substr) <= 8 || s[j+8:j+len(substr)] == substr[8:]) {
+		if p.at(s, j) {
 			return j
 		}
 		i = j + 1
@@ -138,7 +138,7 @@ type pattern struct {
 	p0, p1 uint64 // substr's first and second byte in every byte
 	any1   uint64 // highs if substr has no second byte, else 0
 	// word is substr's first 8 bytes (or fewer) as a little-endian word, and
-	// mask has their bytes.
+	// mask has their bytes; at uses them for a substr of up to 8 bytes.
 	word, mask uint64
 }
 

@@ -131,8 +131,10 @@ func (idx *wordIndex) update(text string, start, endOld, endNew int) (*wordIndex
 }
 
 // add counts the word text[start:end], whose hash forEachWord computed. It
-// is find and more, with find's loop written out: add runs for every word
-// of a text, and a call costs the guest more than the loop's iteration.
+// is find and more, with find's loop written out (and its test: a method
+// for it is not inlined, and measured 1.01M -> 1.14M checks for an index):
+// add runs for every word of a text, and a call costs the guest more than
+// the loop's iteration.
 func (idx *wordIndex) add(start, end int, hash uint32) {
 	key := load8(idx.text, start) & lowBytes(min(end-start, 8))
 	mask := uint32(len(idx.table) - 1)
@@ -184,11 +186,12 @@ func (idx *wordIndex) find(start, end int, hash uint32, key uint64) (slot uint32
 			return i, 0
 		}
 		w := &idx.words[n-1]
-		// Same hash, length and first eight bytes: the same word, if the
-		// rest (of a longer word) is the same too.
-		if w.hash == hash && w.key == key && int(w.end-w.start) == end-start &&
-			(end-start <= 8 || sameAfterKey(idx.text, int(w.start), start, end-start)) {
-			return i, n
+		// Same hash, key and length (as add compares them): the same
+		// word, if the rest (of a longer word) is the same too.
+		if diff := uint64(w.hash^hash) | (w.key ^ key) | uint64(int(w.end-w.start)^(end-start)); diff == 0 {
+			if end-start <= 8 || sameAfterKey(idx.text, int(w.start), start, end-start) {
+				return i, n
+			}
 		}
 	}
 }
