@@ -51,6 +51,11 @@ const (
 	// request JSON and the text after it (json_len + text_len bytes) to ptr.
 	// Called at any other time, or with a range outside memory, it traps.
 	ImportReadRequest = "read_request"
+	// ImportIndex is "(text_ptr i32, text_len i32, pat_ptr i32, pat_len i32)
+	// -> i32": the offset of the first occurrence of the pattern in the
+	// text, or -1; searched natively. A range outside memory, or a text of
+	// 2^31 bytes or more, traps.
+	ImportIndex = "index"
 )
 
 // ReadError is a negative result of ImportReadFile.

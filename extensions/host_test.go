@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -928,4 +930,96 @@ func TestDeclarationCache(t *testing.T) {
 	if now, err := os.Stat(file); err != nil || !os.SameFile(now, written) {
 		t.Errorf("the declaration file was replaced although the declaration did not change (%v)", err)
 	}
+}
+
+// TestHostIndex: the SDK's Index in a guest, answered by the host's index
+// import, is strings.Index: at the ends of the text, with patterns longer
+// than it, empty, repeated or overlapping, and at random. A range outside
+// memory traps that call alone.
+func TestHostIndex(t *testing.T) {
+	t.Parallel()
+	ext := load(t, newHost(t, Options{}), testSpec("search", wasmbuild.Build(t, "testdata/guests/search")))
+	ctx := testContext(t)
+	check := func(text, pattern string) {
+		t.Helper()
+		got, err := ext.Diagnostics(ctx, doc(pattern+"\x00"+text))
+		want := strings.Index(text, pattern)
+		switch {
+		case err != nil:
+			t.Fatalf("Index(%q, %q): %v", text, pattern, err)
+		case want < 0 && len(got) != 0, want >= 0 && len(got) != 1:
+			t.Fatalf("Index(%q, %q) = %+v; want %d", text, pattern, got, want)
+		case want >= 0 && (got[0].Start != len(pattern)+1+want || got[0].End != got[0].Start+len(pattern)):
+			t.Fatalf("Index(%q, %q) = [%d, %d); want %d", text, pattern, got[0].Start-len(pattern)-1, got[0].End-len(pattern)-1, want)
+		}
+	}
+	long := strings.Repeat("abcdefgh", 20)
+	for _, c := range [][2]string{
+		{"", ""}, {"", "a"}, {"a", ""}, {"a", "a"}, {"a", "b"}, {"ab", "abc"}, {"xab", "ab"},
+		{long, "x"}, {long + "x", "x"}, {long, "ha"}, {long, "abcdefghi"}, {long, long + "a"},
+		{"TODOS TODO", "TODO"}, {"aaaaaaaaab", "aaab"}, {"é TODO", "TODO"}, {"\xff\xfe\x00", "\xfe"},
+	} {
+		check(c[0], c[1])
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "ab\n"[rng.IntN(3)]
+		}
+		return string(b)
+	}
+	for range 300 {
+		text := random(rng.IntN(300))
+		pattern := random(1 + rng.IntN(6))
+		if rng.IntN(2) == 0 && len(text) > 0 {
+			i := rng.IntN(len(text))
+			pattern = text[i:min(len(text), i+1+rng.IntN(12))] // one that is there
+		}
+		check(text, pattern)
+	}
+
+	_, err := ext.Diagnostics(ctx, doc("oob"))
+	if err == nil || !strings.Contains(err.Error(), "index(0xffffff00, 4096, 0x0, 1): a range outside memory") {
+		t.Errorf("Diagnostics(oob) = %v; want a trap naming index and the range outside memory", err)
+	}
+	check("after the trap", "trap")
+}
+
+// TestSearchChunks: the index import's search is bytes.Index across the
+// chunks it searches between looks at the deadline (matches across a
+// chunk's end, a pattern longer than a chunk), and a passed deadline stops
+// a search that has more than a chunk to go.
+func TestSearchChunks(t *testing.T) {
+	t.Parallel()
+	fill := bytes.Repeat([]byte("ab"), 2*searchChunk)
+	long := append(bytes.Repeat([]byte("b"), searchChunk+5), 'c')
+	for _, c := range []struct {
+		name          string
+		text, pattern []byte
+	}{
+		{"across the first chunk's end", slices.Concat(fill[:searchChunk-2], []byte("xyz"), fill), []byte("xyz")},
+		{"at the second chunk's start", slices.Concat(fill[:searchChunk], []byte("xyz"), fill), []byte("xyz")},
+		{"at the end", slices.Concat(fill, []byte("xyz")), []byte("xyz")},
+		{"absent", fill, []byte("xyz")},
+		{"empty pattern", fill, nil},
+		{"longer than a chunk", slices.Concat(fill[:searchChunk+3], long, fill), long},
+		{"longer than a chunk, absent", slices.Concat(fill, []byte("a"), long[1:]), long},
+	} {
+		if got, want := searchChunks(context.Background(), c.text, c.pattern), bytes.Index(c.text, c.pattern); got != want {
+			t.Errorf("%s: searchChunks = %d, want %d", c.name, got, want)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got := searchChunks(ctx, slices.Concat([]byte("xyz"), fill), []byte("xyz")); got != 0 {
+		t.Errorf("searchChunks found in the first chunk after the deadline = %d, want 0", got)
+	}
+	defer func() {
+		if r := recover(); r != context.Canceled {
+			t.Errorf("searchChunks past its deadline with more than a chunk to go: recovered %v, want a panic (a trap) with %v", r, context.Canceled)
+		}
+	}()
+	searchChunks(ctx, fill, []byte("xyz"))
 }

@@ -1,9 +1,11 @@
 package extensions
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"runtime"
 
 	"github.com/tetratelabs/wazero"
@@ -151,11 +153,14 @@ func linkImports(ctx context.Context, rt wazero.Runtime) error {
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		return err
 	}
+	i32 := api.ValueTypeI32
 	_, err := rt.NewHostModuleBuilder(abi.ImportModule).
 		NewFunctionBuilder().WithFunc(hostLog).Export(abi.ImportLog).
 		NewFunctionBuilder().WithFunc(hostReadFile).Export(abi.ImportReadFile).
-		// Called on every request: a stack-based function, not reflection.
-		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(hostReadRequest), []api.ValueType{api.ValueTypeI32}, nil).Export(abi.ImportReadRequest).
+		// Called on every request, or many times in one: stack-based
+		// functions, not reflection.
+		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(hostReadRequest), []api.ValueType{i32}, nil).Export(abi.ImportReadRequest).
+		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(hostIndex), []api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}).Export(abi.ImportIndex).
 		Instantiate(ctx)
 	return err
 }
@@ -199,4 +204,48 @@ func hostReadRequest(ctx context.Context, m api.Module, stack []uint64) {
 		panic(errReadOutsideHandle)
 	}
 	in.readRequest(ptr)
+}
+
+// hostIndex is the index import: strings.Index over two ranges of the
+// guest's memory, natively, for the SDK's Index (RATIONALE.md, "Why does
+// the host search for the guest?"). It grants nothing: it reads only the
+// caller's own memory, in place. A range outside memory traps, as an
+// out-of-bounds access does.
+func hostIndex(ctx context.Context, m api.Module, stack []uint64) {
+	textPtr, textLen := api.DecodeU32(stack[0]), api.DecodeU32(stack[1])
+	patternPtr, patternLen := api.DecodeU32(stack[2]), api.DecodeU32(stack[3])
+	mem := m.Memory()
+	text, okText := mem.Read(textPtr, textLen)
+	pattern, okPattern := mem.Read(patternPtr, patternLen)
+	if !okText || !okPattern || textLen > math.MaxInt32 {
+		panic(fmt.Errorf("%s(%#x, %d, %#x, %d): a range outside memory of %d bytes, or a text of 2 GiB or more",
+			abi.ImportIndex, textPtr, textLen, patternPtr, patternLen, mem.Size()))
+	}
+	stack[0] = api.EncodeI32(int32(searchChunks(ctx, text, pattern)))
+}
+
+// searchChunk is how much text searchChunks searches between looks at the
+// call's deadline: a millisecond or two of bytes.Index at its slowest.
+const searchChunk = 1 << 20
+
+// searchChunks is bytes.Index, a chunk at a time: a guest cannot be
+// preempted while the host searches for it, and a search of its whole
+// memory could otherwise overrun its deadline by a quarter of a second
+// (128 MiB at Rabin-Karp's speed). Each chunk searches the matches that
+// start in it, so with chunks no shorter than the pattern the text is read
+// at most twice. When the deadline has passed it traps.
+func searchChunks(ctx context.Context, text, pattern []byte) int {
+	chunk := max(searchChunk, len(pattern))
+	for start := 0; ; start += chunk {
+		end := min(len(text), start+chunk+len(pattern)-1)
+		if i := bytes.Index(text[start:end], pattern); i >= 0 {
+			return start + i
+		}
+		if end == len(text) {
+			return -1
+		}
+		if err := ctx.Err(); err != nil {
+			panic(err)
+		}
+	}
 }

@@ -1,0 +1,10 @@
+//go:build wasip1
+
+package sdk
+
+// hostIndex is the host's index function: strings.Index, run natively; a
+// string is passed as the (ptr i32, len i32) pair the ABI specifies.
+//
+//go:wasmimport lsphost index
+//go:noescape
+func hostIndex(s, substr string) int32
