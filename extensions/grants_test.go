@@ -35,6 +35,14 @@ func TestClockAndRandomGrants(t *testing.T) {
 	if got := probe(t, denied1, "clock"); got != "real=false" {
 		t.Errorf("clock without a grant: %s, want the fixed sandbox clock", got)
 	}
+	// Without the grant the monotonic clock still follows real time (at a
+	// millisecond's resolution): waiting 30 ms by it takes 30 ms, less the
+	// part of a millisecond that the first reading was rounded down.
+	start := time.Now()
+	got := probe(t, denied1, "wait 30")
+	if elapsed := time.Since(start); elapsed < 30*time.Millisecond-coarseTick {
+		t.Errorf("waiting 30 ms by the monotonic clock without a grant took %s (%s), want the time to pass", elapsed, got)
+	}
 	if got := probe(t, granted1, "clock"); got != "real=true" {
 		t.Errorf("clock with a grant: %s, want the real clock", got)
 	}
@@ -43,6 +51,32 @@ func TestClockAndRandomGrants(t *testing.T) {
 	}
 	if a, b := probe(t, granted1, "random"), probe(t, granted2, "random"); a == b {
 		t.Errorf("random with a grant repeats (%s), want real randomness", a)
+	}
+}
+
+// TestCoarseNanotime: the monotonic clock of an extension without the clock
+// grant is the time since its instance started, rounded down to the
+// millisecond, and a nanosecond more at each reading.
+func TestCoarseNanotime(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	clock := coarseNanotime()
+	last := int64(0)
+	for readings := int64(1); readings <= 5000; readings++ {
+		v := clock()
+		switch {
+		case v <= last:
+			t.Fatalf("reading %d = %d after %d: want a later time", readings, v, last)
+		case time.Duration(v-readings) > time.Since(start):
+			t.Fatalf("reading %d = %d, more than %s since the start and a nanosecond per reading", readings, v, time.Since(start))
+		case time.Duration(v)%coarseTick > time.Duration(readings):
+			t.Fatalf("reading %d = %d: want whole milliseconds and at most a nanosecond per reading", readings, v)
+		}
+		last = v
+	}
+	time.Sleep(3 * coarseTick)
+	if v := clock(); time.Duration(v) < 3*coarseTick {
+		t.Errorf("after sleeping %s the clock reads %s, want real time to pass", 3*coarseTick, time.Duration(v))
 	}
 }
 

@@ -507,9 +507,9 @@ func appendOptionalInt(b []byte, key string, n int) []byte {
 const hexDigits = "0123456789abcdef"
 
 // In a wasm guest under the host's preemption checks every loop iteration
-// and function call costs about 50 ns (RATIONALE.md, "Why does the SDK have
-// its own Index?"), so the two encoders below avoid per-byte and per-digit
-// loops on the common path.
+// and function call costs about 50 ns (RATIONALE.md, "Why do the SDK's hot
+// paths avoid loops and jumps?"), so the two encoders below avoid per-byte
+// and per-digit loops on the common path.
 
 // digitPairs holds "00" to "99".
 const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +

@@ -6,6 +6,8 @@
 //	open PATH    os.ReadFile (the WASI mounts)
 //	env NAME     os.LookupEnv
 //	clock        whether the wall clock is real (after 2022)
+//	wait MS      reads the monotonic clock until MS milliseconds have passed
+//	             by it, and tells how many readings that took
 //	random       16 bytes of crypto/rand, in hex
 package main
 
@@ -13,6 +15,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,6 +44,12 @@ func probe(doc *sdk.Document) ([]sdk.Diagnostic, error) {
 			msg = fmt.Sprintf("set=%v value=%q", ok, v)
 		case "clock":
 			msg = fmt.Sprintf("real=%v", time.Now().Year() > 2022)
+		case "wait":
+			ms, _ := strconv.Atoi(arg)
+			start, readings := time.Now(), 1
+			for ; time.Since(start) < time.Duration(ms)*time.Millisecond; readings++ {
+			}
+			msg = fmt.Sprintf("readings=%d", readings)
 		case "random":
 			b := make([]byte, 16)
 			rand.Read(b)
