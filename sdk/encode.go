@@ -112,6 +112,13 @@ func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) ([]byte, error) {
 	open := len(b)
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
+		// Most results are lists of usual diagnostics: they are tested
+		// and written without a jump (see putUsualDiagnostic).
+		if m := d.Message; cap(b)-len(b) >= usualDiagnosticRoom+len(m) && uint(d.Start)|uint(d.End) < 1e8 &&
+			uint(d.Severity-1) < 9 && d.Code == "" && len(d.Data) == 0 && uint(len(m)-8) <= 24 && plain8to32(m) {
+			b = putUsualDiagnostic(b, d)
+			continue
+		}
 		// Room for the longest form of d (escaping makes a byte at most six),
 		// then its pieces put into it (see put).
 		b = slices.Grow(b, diagnosticRoom+6*(len(d.Message)+len(d.Code))+len(d.Data))
@@ -142,6 +149,32 @@ func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) ([]byte, error) {
 	}
 	b[open] = '['
 	return append(b, "]}"...), nil
+}
+
+// usualDiagnosticRoom is the room putUsualDiagnostic needs besides the
+// message: its keys, two integers of up to 8 digits, and the rest of the 8
+// bytes that storeWord writes for the second.
+const usualDiagnosticRoom = len(`,{"start":,"end":,"severity":0,"message":""}`) + 2*8 + 8
+
+// putUsualDiagnostic puts d, a usual diagnostic (offsets below 10^8, a
+// severity of 1 to 9, a plain message of 8 to 32 bytes, no code or data),
+// into room for usualDiagnosticRoom bytes and its message. Nothing on its
+// way jumps or calls a function that branches: in a wasm guest each would
+// cost a preemption check (see plainString).
+func putUsualDiagnostic(b []byte, d *abi.Diagnostic) []byte {
+	// putDigits by hand: it would cost a check for its test of room.
+	start, startWidth := digits(uint(d.Start))
+	end, endWidth := digits(uint(d.End))
+	b = put(b, `,{"start":`)
+	storeWord(b, start)
+	b = put(b[:len(b)+startWidth], `,"end":`)
+	storeWord(b, end)
+	b = b[:len(b)+endWidth]
+	b = put(b, `,"severity":`)
+	b = b[:len(b)+1] // not append: its test for room is a jump
+	b[len(b)-1] = byte('0' + d.Severity)
+	b = putPlain(put(b, `,"message":`), d.Message)
+	return put(b, "}")
 }
 
 // appendCompletion appends r as encoding/json would (HTML escaping off).
@@ -511,11 +544,6 @@ const hexDigits = "0123456789abcdef"
 // paths avoid loops and jumps?"), so the two encoders below avoid per-byte
 // and per-digit loops on the common path.
 
-// digitPairs holds "00" to "99".
-const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
-	"8081828384858687888990919293949596979899"
-
 // In a wasm guest append costs a jump even when b has room (over the code
 // that grows b), and every jump costs a preemption check (about 50 ns,
 // like a loop iteration: see plainString). So the hot results make room
@@ -540,28 +568,44 @@ func appendInt(b []byte, n int) []byte {
 // other values go to strconv.
 func putInt(b []byte, n int) []byte {
 	if uint(n) < 1e8 {
-		var buf [8]byte
-		v := n
-		p := 2 * (v % 100)
-		buf[6], buf[7] = digitPairs[p], digitPairs[p+1]
-		v /= 100
-		p = 2 * (v % 100)
-		buf[4], buf[5] = digitPairs[p], digitPairs[p+1]
-		v /= 100
-		p = 2 * (v % 100)
-		buf[2], buf[3] = digitPairs[p], digitPairs[p+1]
-		v /= 100
-		p = 2 * v
-		buf[0], buf[1] = digitPairs[p], digitPairs[p+1]
-		// The leading zeros of buf, one for each power of ten n is below:
-		// (n-p)>>63 is -1 when n < p and 0 otherwise.
-		zeros := -((n-10)>>63 + (n-100)>>63 + (n-1e3)>>63 + (n-1e4)>>63 + (n-1e5)>>63 + (n-1e6)>>63 + (n-1e7)>>63)
-		k := len(b)
-		b = b[:k+8-zeros]
-		copy(b[k:], buf[zeros:])
-		return b
+		return putDigits(b, uint(n))
 	}
 	return strconv.AppendInt(b, int64(n), 10) // negative, or nine digits and more
+}
+
+// digitPairs holds "00" to "99", each as a little-endian pair of bytes.
+var digitPairs = func() (t [100]uint16) {
+	for n := range t {
+		t[n] = uint16('0'+n/10) | uint16('0'+n%10)<<8
+	}
+	return t
+}()
+
+// putDigits puts n, below 10^8, in decimal into room for 8 bytes, which it
+// writes all of as one word.
+func putDigits(b []byte, n uint) []byte {
+	word, width := digits(n)
+	storeWord(b, word)
+	return b[:len(b)+width]
+}
+
+// storeWord writes w's 8 bytes after the end of b, which has room for them.
+func storeWord(b []byte, w uint64) {
+	*(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), len(b))) = w
+}
+
+// digits returns n, below 10^8, in decimal: its digits as the bytes of a
+// little-endian word, the first in the lowest byte, and their number. It
+// neither branches nor calls (the indexes of digitPairs are below 100 by
+// construction, so they are not checked), so that calling it costs a guest
+// no preemption check.
+func digits(n uint) (word uint64, width int) {
+	word = uint64(digitPairs[n/1e6%100]) | uint64(digitPairs[n/1e4%100])<<16 |
+		uint64(digitPairs[n/100%100])<<32 | uint64(digitPairs[n%100])<<48
+	// The leading zeros of word, one for each power of ten n is below:
+	// (n-p)>>63 is 1 when n < p (n is far below 2^63).
+	zeros := (n-10)>>63 + (n-100)>>63 + (n-1e3)>>63 + (n-1e4)>>63 + (n-1e5)>>63 + (n-1e6)>>63 + (n-1e7)>>63
+	return word >> (8 * zeros & 63), 8 - int(zeros)
 }
 
 // specialBytes returns x with the high bit set in the bytes that a JSON
@@ -582,13 +626,13 @@ func plainString(s string) bool {
 	n := len(s)
 	var special uint64
 	switch {
+	case uint(n-8) <= 24:
+		return plain8to32(s)
 	case n >= 16:
 		for i := 16; i < n; i += 16 {
 			special |= specialBytes(load64(s, i-16)) | specialBytes(load64(s, i-8))
 		}
 		special |= specialBytes(load64(s, n-16)) | specialBytes(load64(s, n-8))
-	case n >= 8:
-		special = specialBytes(load64(s, 0)) | specialBytes(load64(s, n-8))
 	case n >= 4:
 		special = specialBytes(uint64(load32(s, 0)) | uint64(load32(s, n-4))<<32)
 	case n > 0: // bytes 0, n/2 and n-1 are all of s; the rest is plain 'a's
@@ -596,6 +640,22 @@ func plainString(s string) bool {
 		special = specialBytes(uint64(s[0]) | uint64(s[n/2])<<8 | uint64(s[n-1])<<16 | fill)
 	}
 	return special == 0
+}
+
+// plain8to32 is plainString for a string of 8 to 32 bytes, most messages:
+// four words that may overlap. It neither loops nor branches, so that
+// calling it costs a guest no preemption check.
+func plain8to32(s string) bool {
+	last := len(s) - 8
+	return specialBytes(load64(s, 0))|specialBytes(load64(s, lesser(8, last)))|
+		specialBytes(load64(s, lesser(16, last)))|specialBytes(load64(s, last)) == 0
+}
+
+// lesser is min(a, b) by arithmetic: min feeding an address compiles to a
+// branch in a wasm guest.
+func lesser(a, b int) int {
+	d := a - b
+	return b + d&(d>>63)
 }
 
 // appendString appends s as a JSON string exactly as encoding/json does with

@@ -76,8 +76,40 @@ var rawSeeds = []string{
 	`[1 2]`, `nul`, `truex`, `"\u12G4"`, `{1:2}`, `[]]`, "\x00",
 }
 
+// TestAppendUsualDiagnostics: the diagnostics written without a branch
+// (putUsualDiagnostic) are written as encoding/json writes them, and so are
+// those just outside what that path takes: offsets of 10^8, severities of 0
+// and 10, messages of 7 and 33 bytes, a byte to escape at each position of
+// a message.
+func TestAppendUsualDiagnostics(t *testing.T) {
+	check := func(d abi.Diagnostic) {
+		t.Helper()
+		r := abi.DiagnosticsResult{Diagnostics: []abi.Diagnostic{d, d}}
+		checkEncoder(t, "appendDiagnostics", r, func(b []byte) ([]byte, error) { return appendDiagnostics(b, &r) })
+	}
+	for _, n := range []int{0, 1, 9, 10, 99, 100, 1234567, 9999999, 10000000, 12345678, 99999999, 1e8, -1} {
+		check(abi.Diagnostic{Start: n, End: n + 1, Severity: 1, Message: "TODO: check it"})
+		check(abi.Diagnostic{Start: 7, End: n, Severity: 4, Message: "TODO: check it"})
+	}
+	for sev := -1; sev <= 10; sev++ {
+		check(abi.Diagnostic{Start: 1, End: 2, Severity: abi.Severity(sev), Message: "TODO: check it"})
+	}
+	check(abi.Diagnostic{Start: 1, End: 2, Severity: 2, Message: "TODO: check it", Code: "c"})
+	check(abi.Diagnostic{Start: 1, End: 2, Severity: 2, Message: "TODO: check it", Data: raw("1")})
+	for n := 0; n <= 40; n++ {
+		plain := strings.Repeat("TODO: check the item, then ", 2)[:n]
+		check(abi.Diagnostic{Start: 3, End: 7, Severity: 3, Message: plain})
+		for at := range n {
+			for _, c := range []string{`"`, `\`, "\n", "\x7f", "é"} {
+				check(abi.Diagnostic{Start: 3, End: 7, Severity: 3, Message: plain[:at] + c + plain[at+1:]})
+			}
+		}
+	}
+}
+
 func FuzzAppendDiagnostics(f *testing.F) {
 	f.Add(0, 4, 2, "TODO: <tests> & \"quotes\" \\ \u2028\x01\x1f\b\f\n\r\t é \xff\xfe", "", "nil")
+	f.Add(12, 16, 3, "TODO: check the item", "", "nil")
 	f.Add(-5, 1<<40, 0, "", "E\u20291", "")
 	for _, data := range rawSeeds {
 		f.Add(1, 2, 3, "m", "c", data)

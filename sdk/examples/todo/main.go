@@ -71,35 +71,63 @@ func severity(keyword string) sdk.Severity {
 	return sdk.SeverityInformation
 }
 
+// marker is a keyword found in a text: its bounds and the end of its line.
+// It holds no pointers: a guest appends those several times faster than
+// diagnostics, whose strings its garbage collector must track
+// (RATIONALE.md, "Why does a guest without the clock grant see a coarse
+// clock?").
+type marker struct {
+	start, end, lineEnd int
+	severity            sdk.Severity
+}
+
+// found is the markers of the last document, kept for the next one's:
+// growing it once is enough.
+var found []marker
+
 func diagnostics(doc *sdk.Document) ([]sdk.Diagnostic, error) {
-	var diags []sdk.Diagnostic
-	found := 0 // keywords found: with one, diags are in order already
+	text := doc.Text
+	markers := found[:0]
+	kinds := 0 // keywords found: with one, markers are in order already
 	for _, k := range keywords {
-		n := len(diags)
-		if diags = appendMarkers(diags, doc.Text, k); len(diags) > n {
-			found++
+		n := len(markers)
+		if markers = appendMarkers(markers, text, k); len(markers) > n {
+			kinds++
 		}
 	}
-	if found > 1 {
-		slices.SortStableFunc(diags, func(a, b sdk.Diagnostic) int { return a.Start - b.Start })
+	if kinds > 1 {
+		slices.SortStableFunc(markers, func(a, b marker) int { return a.start - b.start })
 	}
-	if len(diags) > maxDiagnostics {
-		diags = diags[:maxDiagnostics]
+	markers = markers[:min(len(markers), maxDiagnostics)]
+	found = markers
+	if len(markers) == 0 {
+		return nil, nil
+	}
+	// One slice of the right length, filled field by field.
+	diags := make([]sdk.Diagnostic, len(markers))
+	for i, m := range markers {
+		// The message is the marker's line, which seldom needs message's
+		// work: its call would cost more than the rest (see appendMarkers).
+		line := text[m.start:m.lineEnd] // not empty: keywords have no line break
+		if c := line[len(line)-1]; c <= ' ' || c >= utf8.RuneSelf || len(line) > maxMessage {
+			line = message(line, m.end-m.start)
+		}
+		d := &diags[i]
+		d.Start, d.End, d.Severity, d.Message = m.start, m.end, m.severity, line
 	}
 	return diags, nil
 }
 
-// appendMarkers appends a diagnostic for every whole-word occurrence of
-// keyword in text: one not preceded or followed by a letter, digit or '_'
-// (so neither TODOS nor MASTODON contain a TODO). It stops after
-// maxDiagnostics of them: later ones cannot be among the first
-// maxDiagnostics of the document.
+// appendMarkers appends every whole-word occurrence of keyword in text: one
+// not preceded or followed by a letter, digit or '_' (so neither TODOS nor
+// MASTODON contain a TODO). It stops after maxDiagnostics of them: later
+// ones cannot be among the first maxDiagnostics of the document.
 //
 // In a wasm guest every loop iteration, call of a function with a branch,
 // and jump costs the host's preemption check (~50 ns, as much as a few
 // hundred instructions; see sdk.Index), so the usual marker is handled
-// with table lookups and no calls but sdk.Index and message.
-func appendMarkers(diags []sdk.Diagnostic, text, keyword string) []sdk.Diagnostic {
+// with table lookups and no calls but sdk.Index and sdk.LineEnd.
+func appendMarkers(markers []marker, text, keyword string) []marker {
 	sev := severity(keyword)
 	for i, n := 0, 0; n < maxDiagnostics; {
 		j := sdk.Index(text[i:], keyword)
@@ -115,16 +143,9 @@ func appendMarkers(diags []sdk.Diagnostic, text, keyword string) []sdk.Diagnosti
 			}
 		}
 		i, n = end, n+1
-		// The message is the marker's line, which seldom needs message's
-		// work: its call would cost more than the rest (see above).
-		line := text[start:]
-		line = line[:sdk.LineEnd(line)] // not empty: keywords have no line break
-		if c := line[len(line)-1]; c <= ' ' || c >= utf8.RuneSelf || len(line) > maxMessage {
-			line = message(line, len(keyword))
-		}
-		diags = append(diags, sdk.Diagnostic{Start: start, End: end, Severity: sev, Message: line})
+		markers = append(markers, marker{start, end, start + sdk.LineEnd(text[start:]), sev})
 	}
-	return diags
+	return markers
 }
 
 // wordBytes is 1 for the ASCII bytes that are word characters (isWordRune),

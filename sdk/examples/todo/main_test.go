@@ -13,8 +13,8 @@ import (
 	"github.com/lsphost/lsphost/sdk"
 )
 
-// marker is an expected diagnostic, located by the text it covers.
-type marker struct {
+// expected is an expected diagnostic, located by the text it covers.
+type expected struct {
 	text     string // the marker keyword as it appears in the document
 	nth      int    // which occurrence of text (0 = first)
 	severity sdk.Severity
@@ -22,7 +22,7 @@ type marker struct {
 }
 
 // want turns markers into diagnostics by finding them in text.
-func want(t *testing.T, text string, markers []marker) []sdk.Diagnostic {
+func want(t *testing.T, text string, markers []expected) []sdk.Diagnostic {
 	t.Helper()
 	var diags []sdk.Diagnostic
 	for _, m := range markers {
@@ -58,27 +58,27 @@ func TestDiagnostics(t *testing.T) {
 	tests := []struct {
 		name    string
 		text    string
-		markers []marker
+		markers []expected
 	}{
 		{"none", "nothing to see here\n", nil},
 		{"empty", "", nil},
 		{"todo", "// TODO: write tests\n",
-			[]marker{{"TODO", 0, info, "TODO: write tests"}}},
+			[]expected{{"TODO", 0, info, "TODO: write tests"}}},
 		{"fixme and xxx", "x := 1 // FIXME overflow  \ny := 2 /* XXX */\n",
-			[]marker{{"FIXME", 0, warn, "FIXME overflow"}, {"XXX", 0, warn, "XXX */"}}},
+			[]expected{{"FIXME", 0, warn, "FIXME overflow"}, {"XXX", 0, warn, "XXX */"}}},
 		{"bare at end of text", "TODO",
-			[]marker{{"TODO", 0, info, "TODO"}}},
+			[]expected{{"TODO", 0, info, "TODO"}}},
 		{"sorted by position", "XXX a\nTODO b\nFIXME c\nTODO d",
-			[]marker{{"XXX", 0, warn, "XXX a"}, {"TODO", 0, info, "TODO b"}, {"FIXME", 0, warn, "FIXME c"}, {"TODO", 1, info, "TODO d"}}},
+			[]expected{{"XXX", 0, warn, "XXX a"}, {"TODO", 0, info, "TODO b"}, {"FIXME", 0, warn, "FIXME c"}, {"TODO", 1, info, "TODO d"}}},
 		{"two on a line", "TODO one TODO two\n",
-			[]marker{{"TODO", 0, info, "TODO one TODO two"}, {"TODO", 1, info, "TODO two"}}},
+			[]expected{{"TODO", 0, info, "TODO one TODO two"}, {"TODO", 1, info, "TODO two"}}},
 		{"whole words only", "TODOS MASTODON _TODO TODO_ TODO1 xTODO FIXMEs XXXX\n", nil},
 		{"punctuation is a boundary", "(TODO) #TODO: a\n",
-			[]marker{{"TODO", 0, info, "TODO) #TODO: a"}, {"TODO", 1, info, "TODO: a"}}},
+			[]expected{{"TODO", 0, info, "TODO) #TODO: a"}, {"TODO", 1, info, "TODO: a"}}},
 		{"unicode letters are not a boundary", "éTODO TODOé TODO…\n",
-			[]marker{{"TODO", 2, info, "TODO…"}}},
+			[]expected{{"TODO", 2, info, "TODO…"}}},
 		{"crlf line ends", "// TODO: a\r\n// FIXME: b\r\n",
-			[]marker{{"TODO", 0, info, "TODO: a"}, {"FIXME", 0, warn, "FIXME: b"}}},
+			[]expected{{"TODO", 0, info, "TODO: a"}, {"FIXME", 0, warn, "FIXME: b"}}},
 		{"case sensitive", "todo Todo fixme\n", nil},
 	}
 	for _, tt := range tests {
@@ -98,7 +98,7 @@ func TestKeywordsSetting(t *testing.T) {
 	setKeywords(t, `{"keywords":["HACK","FIXME","NOTE"]}`)
 	text := "TODO a\nHACK b\nFIXME c\nNOTE: d\n"
 	got, _ := diagnostics(&sdk.Document{Text: text})
-	w := want(t, text, []marker{{"HACK", 0, info, "HACK b"}, {"FIXME", 0, warn, "FIXME c"}, {"NOTE", 0, info, "NOTE: d"}})
+	w := want(t, text, []expected{{"HACK", 0, info, "HACK b"}, {"FIXME", 0, warn, "FIXME c"}, {"NOTE", 0, info, "NOTE: d"}})
 	if !reflect.DeepEqual(got, w) {
 		t.Errorf("diagnostics = %+v, want %+v", got, w)
 	}
@@ -169,7 +169,7 @@ func TestThroughHost(t *testing.T) {
 	if err := json.Unmarshal(sdk.Handle([]byte(req), []byte(text)), &resp); err != nil || resp.Error != nil {
 		t.Fatalf("diagnostics: %v %+v", err, resp.Error)
 	}
-	w := want(t, text, []marker{{"TODO", 0, info, "TODO: tests"}, {"FIXME", 0, warn, "FIXME: naming"}})
+	w := want(t, text, []expected{{"TODO", 0, info, "TODO: tests"}, {"FIXME", 0, warn, "FIXME: naming"}})
 	if !reflect.DeepEqual(resp.Result.Diagnostics, w) {
 		t.Errorf("diagnostics = %+v, want %+v", resp.Result.Diagnostics, w)
 	}
