@@ -114,8 +114,12 @@ func appendDiagnostics(b []byte, r *abi.DiagnosticsResult) ([]byte, error) {
 		d := &r.Diagnostics[i]
 		// Most results are lists of usual diagnostics: they are tested
 		// and written without a jump (see putUsualDiagnostic).
-		if m := d.Message; cap(b)-len(b) >= usualDiagnosticRoom+len(m) && uint(d.Start)|uint(d.End) < 1e8 &&
-			uint(d.Severity-1) < 9 && d.Code == "" && len(d.Data) == 0 && uint(len(m)-8) <= 24 && plain8to32(m) {
+		m := d.Message
+		// Each term is 0 when the diagnostic is usual in that respect,
+		// tested all at once by arithmetic.
+		unusual := uint(cap(b)-len(b)-usualDiagnosticRoom-len(m))>>63 | (uint(d.Start)|uint(d.End))/1e8 |
+			uint(d.Severity-1)/9 | uint(len(d.Code)|len(d.Data)) | uint(len(m)-8)/25
+		if unusual == 0 && plain8to32(m) {
 			b = putUsualDiagnostic(b, d)
 			continue
 		}
