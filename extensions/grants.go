@@ -205,7 +205,8 @@ const coarseTick = time.Millisecond
 // grant see a coarse clock?").
 func coarseNanotime() sys.Nanotime {
 	start := time.Now()
-	var last atomic.Int64 // an instance runs on one goroutine at a time
+	// An instance runs on one goroutine at a time, not always the same.
+	var last atomic.Int64
 	return func() int64 {
 		t := max(time.Since(start).Truncate(coarseTick).Nanoseconds(), last.Load()+1)
 		last.Store(t)

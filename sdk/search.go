@@ -14,12 +14,7 @@ import (
 // of about 50 ns, so even on a 50-byte line the host's call is 4x cheaper,
 // and 10-100x on a whole text. Use it for scans over Document.Text. See
 // RATIONALE.md ("Why does the host search for the guest?").
-func Index(s, substr string) int {
-	if runtime.GOARCH != "wasm" {
-		return strings.Index(s, substr)
-	}
-	return int(hostIndex(s, substr))
-}
+func Index(s, substr string) int { return index(s, substr) }
 
 // SWAR ("SIMD within a register") constants: a byte value in every byte of
 // a word.
