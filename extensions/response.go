@@ -1,6 +1,7 @@
 package extensions
 
 import (
+	"bytes"
 	"unicode/utf8"
 
 	"github.com/lsphost/lsphost/abi"
@@ -19,7 +20,11 @@ func decodeDiagnosticsFast(data []byte, out *abi.DiagnosticsResult) bool {
 	if !s.next('{') || !s.key("result") || !s.next('{') || !s.key("diagnostics") || !s.next('[') {
 		return false
 	}
-	diags := emptyDiagnostics[:0:0] // non-nil and empty, as encoding/json decodes []
+	// Sized once from a count of the keys that each diagnostic has (or
+	// more, if messages hold them too; at most maxItems, which is all the
+	// host keeps): non-nil and empty, as encoding/json decodes [], when
+	// there are none.
+	diags := make([]abi.Diagnostic, 0, min(bytes.Count(data, []byte(`"start"`)), maxItems))
 	if !s.next(']') {
 		for {
 			var d abi.Diagnostic
@@ -41,8 +46,6 @@ func decodeDiagnosticsFast(data []byte, out *abi.DiagnosticsResult) bool {
 	out.Diagnostics = diags
 	return true
 }
-
-var emptyDiagnostics [0]abi.Diagnostic
 
 // jsonScanner reads JSON from data at offset i. Every method reports false
 // for input it does not handle.
@@ -75,8 +78,13 @@ func (s *jsonScanner) ws() {
 	}
 }
 
-// next skips white space and consumes c if it comes next.
+// next skips white space and consumes c if it comes next. Guests write
+// compact JSON, so c is first looked for where it would be without any.
 func (s *jsonScanner) next(c byte) bool {
+	if s.i < len(s.data) && s.data[s.i] == c {
+		s.i++
+		return true
+	}
 	s.ws()
 	if s.i < len(s.data) && s.data[s.i] == c {
 		s.i++
@@ -103,14 +111,17 @@ func (s *jsonScanner) plainString() ([]byte, bool) {
 		return nil, false
 	}
 	start := s.i
+	ascii := byte(0) // the high bits of the bytes so far: 0 while ASCII
 	for j := start; j < len(s.data); j++ {
 		switch c := s.data[j]; {
 		case c == '"':
 			s.i = j + 1
 			v := s.data[start:j]
-			return v, utf8.Valid(v)
+			return v, ascii < utf8.RuneSelf || utf8.Valid(v)
 		case c == '\\' || c < 0x20:
 			return nil, false
+		default:
+			ascii |= c
 		}
 	}
 	return nil, false
