@@ -136,14 +136,21 @@ func appendMarkers(markers []marker, text, keyword string) []marker {
 		}
 		start, end := i+j, i+j+len(keyword)
 		// 1: an ASCII word byte; 2: non-ASCII bytes, which need their runes.
-		if k := wordByteAt(text, start-1) | wordByteAt(text, end); k != 0 {
-			if k&1 != 0 || !wholeWord(text, start, end) {
-				i = start + 1
-				continue
-			}
+		k := wordByteAt(text, start-1) | wordByteAt(text, end)
+		if k == 0 && len(markers) < cap(markers) {
+			// The usual marker, where the loop goes on without a jump
+			// besides its own (not append: its test for room is one).
+			markers = markers[:len(markers)+1]
+			markers[len(markers)-1] = marker{start, end, start + sdk.LineEnd(text[start:]), sev}
+			i, n = end, n+1
+			continue
 		}
-		i, n = end, n+1
+		if k&1 != 0 || k != 0 && !wholeWord(text, start, end) {
+			i = start + 1
+			continue
+		}
 		markers = append(markers, marker{start, end, start + sdk.LineEnd(text[start:]), sev})
+		i, n = end, n+1
 	}
 	return markers
 }
