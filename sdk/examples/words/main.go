@@ -194,7 +194,9 @@ func hasPrefix(word, prefix string, ignoreCase bool) bool {
 	return true
 }
 
-// forEachWord calls sink.add with the bounds of every word of text: a
+// forEachWord calls sink.add with the bounds of every word of text and its
+// first eight bytes (zero past its end; the index's key, which add would
+// otherwise load again, at the cost of a branch near the text's end): a
 // maximal run of word characters that starts with a letter or '_' (a run
 // starting with a digit, such as 0x1f or 3rd, is not a word), and a hash of
 // the word (equal words have equal hashes). It reads ASCII eight bytes per
@@ -217,10 +219,14 @@ func forEachWord[S wordSink](text string, sink S) {
 		i += bits.TrailingZeros64(m) / 8
 		start := i
 		hash := uint64(14695981039346656037)
+		var first uint64 // the eight bytes at start
 		for i < len(text) {
 			// ASCII word characters, up to eight at once, hashed as one
 			// chunk: the chunks depend on the word alone, not on where it is.
 			x := load8(text, i)
+			if i == start {
+				first = x
+			}
 			if n := bits.TrailingZeros64(^asciiWordBytes(x)&highs) / 8; n > 0 {
 				hash = (hash ^ x&(^uint64(0)>>(64-8*n))) * prime
 				i += n
@@ -246,20 +252,20 @@ func forEachWord[S wordSink](text string, sink S) {
 		// A word starts with a letter or '_', not a digit: the ASCII case
 		// here, without a call per word.
 		if c := text[start]; c < utf8.RuneSelf && (c < '0' || c > '9') || c >= utf8.RuneSelf && isWordStart(text[start:i]) {
-			sink.add(start, i, uint32(hash^hash>>32))
+			sink.add(start, i, uint32(hash^hash>>32), first&lowBytes(min(i-start, 8)))
 		}
 	}
 }
 
 // wordSink receives the words forEachWord finds.
 type wordSink interface {
-	add(start, end int, hash uint32)
+	add(start, end int, hash uint32, key uint64)
 }
 
 // wordFunc is a func as a wordSink.
-type wordFunc func(start, end int, hash uint32)
+type wordFunc func(start, end int, hash uint32, key uint64)
 
-func (f wordFunc) add(start, end int, hash uint32) { f(start, end, hash) }
+func (f wordFunc) add(start, end int, hash uint32, key uint64) { f(start, end, hash, key) }
 
 // SWAR ("SIMD within a register") constants: a byte value in every byte of
 // a word.

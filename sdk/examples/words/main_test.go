@@ -232,10 +232,13 @@ func FuzzForEachWord(f *testing.F) {
 		}
 		var got [][2]int
 		hashes := map[string]uint32{}
-		forEachWord(text, wordFunc(func(start, end int, hash uint32) {
+		forEachWord(text, wordFunc(func(start, end int, hash uint32, key uint64) {
 			got = append(got, [2]int{start, end})
 			if h, seen := hashes[text[start:end]]; seen && h != hash {
 				t.Fatalf("forEachWord(%q): %q hashed to %#x and %#x", text, text[start:end], h, hash)
+			}
+			if want := load8(text, start) & lowBytes(min(end-start, 8)); key != want {
+				t.Fatalf("forEachWord(%q): %q has key %#x, want %#x", text, text[start:end], key, want)
 			}
 			hashes[text[start:end]] = hash
 		}))
