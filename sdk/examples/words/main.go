@@ -207,6 +207,9 @@ func hasPrefix(word, prefix string, ignoreCase bool) bool {
 // one call less per word.
 func forEachWord[S wordSink](text string, sink S) {
 	const prime = 1099511628211 // FNV-1a's, 64-bit
+	if len(text) < 8 { // for load8; zeros end a word as the end of text does
+		text += "\x00\x00\x00\x00\x00\x00\x00\x00"[len(text):]
+	}
 	for i := 0; i < len(text); {
 		// Skip to the next byte that may start a word: an ASCII word
 		// character or a non-ASCII byte.
@@ -275,27 +278,15 @@ const (
 	lows7 = 0x7f7f7f7f7f7f7f7f
 )
 
-// load8 returns the eight bytes of text at i as a little-endian word (wasm
-// is little-endian, and so are the machines the tests run on natively),
-// zero past the end of text. One load instruction, and small enough to be
-// inlined: a call costs the guest more than the loop iterations it saves.
+// load8 returns the eight bytes of text at i (0 <= i <= len(text), and
+// text at least 8 bytes long) as a little-endian word (wasm is
+// little-endian, and so are the machines the tests run on natively), zero
+// past the end of text. Near the end it reads the last eight bytes and
+// shifts those before i out, so that it neither branches nor calls: it
+// runs for every word, and in the guest a branch costs a preemption check.
 func load8(text string, i int) uint64 {
-	if i+8 > len(text) {
-		return loadTail(text, i)
-	}
-	return *(*uint64)(unsafe.Pointer(unsafe.StringData(text[i:])))
-}
-
-// loadTail is load8 for the last bytes of text, out of line so that load8
-// stays small enough to inline.
-//
-//go:noinline
-func loadTail(text string, i int) uint64 {
-	var x uint64
-	for j := len(text) - 1; j >= i; j-- {
-		x = x<<8 | uint64(text[j])
-	}
-	return x
+	j := i - (i-len(text)+8)&^((i-len(text)+8)>>63) // min(i, len(text)-8): min feeding an address would be a branch
+	return *(*uint64)(unsafe.Add(unsafe.Pointer(unsafe.StringData(text)), j)) >> (8 * uint(i-j))
 }
 
 // asciiWordBytes returns x with the high bit set in each byte that is an

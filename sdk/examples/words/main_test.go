@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -237,7 +238,9 @@ func FuzzForEachWord(f *testing.F) {
 			if h, seen := hashes[text[start:end]]; seen && h != hash {
 				t.Fatalf("forEachWord(%q): %q hashed to %#x and %#x", text, text[start:end], h, hash)
 			}
-			if want := load8(text, start) & lowBytes(min(end-start, 8)); key != want {
+			var first [8]byte
+			copy(first[:], text[start:end])
+			if want := binary.LittleEndian.Uint64(first[:]); key != want {
 				t.Fatalf("forEachWord(%q): %q has key %#x, want %#x", text, text[start:end], key, want)
 			}
 			hashes[text[start:end]] = hash
@@ -372,6 +375,21 @@ func TestSameAfterKey(t *testing.T) {
 				if got := sameAfterKey(text, 0, len(a)+3, n); got != (a == b) {
 					t.Errorf("%q, %q followed by %q: sameAfterKey = %v", a, b, tail, got)
 				}
+			}
+		}
+	}
+}
+
+// TestLoad8: load8 is the eight bytes at i, zero past the end of the text,
+// at every i of texts of 8 to 40 bytes, near the end included.
+func TestLoad8(t *testing.T) {
+	for n := 8; n <= 40; n++ {
+		text := "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH"[:n]
+		for i := 0; i <= n; i++ {
+			var want [8]byte
+			copy(want[:], text[i:])
+			if got := load8(text, i); got != binary.LittleEndian.Uint64(want[:]) {
+				t.Fatalf("load8(%q, %d) = %#x, want %q", text, i, got, want)
 			}
 		}
 	}
