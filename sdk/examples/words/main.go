@@ -207,7 +207,8 @@ func hasPrefix(word, prefix string, ignoreCase bool) bool {
 // one call less per word.
 func forEachWord[S wordSink](text string, sink S) {
 	const prime = 1099511628211 // FNV-1a's, 64-bit
-	if len(text) < 8 {          // for load8; zeros end a word as the end of text does
+	// load8 needs eight bytes; zeros end a word as the end of text does.
+	if len(text) < 8 {
 		text += "\x00\x00\x00\x00\x00\x00\x00\x00"[len(text):]
 	}
 	for i := 0; i < len(text); {
