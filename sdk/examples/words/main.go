@@ -194,17 +194,16 @@ func hasPrefix(word, prefix string, ignoreCase bool) bool {
 	return true
 }
 
-// forEachWord calls sink.add with the bounds of every word of text and its
-// first eight bytes (zero past its end; the index's key, which add would
-// otherwise load again, at the cost of a branch near the text's end): a
-// maximal run of word characters that starts with a letter or '_' (a run
-// starting with a digit, such as 0x1f or 3rd, is not a word), and a hash of
-// the word (equal words have equal hashes). It reads ASCII eight bytes per
-// loop iteration, and hashes on the way: in the guest every loop iteration
-// costs ~50 ns, and a byte at a time, the scan of a 400 KB document took
-// most of the first completion on it. The sink is a type parameter so that
-// the index's add is called directly, not through a func value's wrapper:
-// one call less per word.
+// forEachWord calls sink.add for every word of text, a maximal run of word
+// characters that starts with a letter or '_' (a run starting with a digit,
+// such as 0x1f or 3rd, is not a word), with its bounds, a hash of the word
+// (equal words have equal hashes) and its first eight bytes, zero past its
+// end (the index's key, which add would otherwise load again). It reads
+// ASCII eight bytes per loop iteration, and hashes on the way: in the guest
+// every loop iteration costs ~50 ns, and a byte at a time, the scan of a
+// 400 KB document took most of the first completion on it. The sink is a
+// type parameter so that the index's add is called directly, not through a
+// func value's wrapper: one call less per word.
 func forEachWord[S wordSink](text string, sink S) {
 	const prime = 1099511628211 // FNV-1a's, 64-bit
 	// load8 needs eight bytes; zeros end a word as the end of text does.
