@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"math/bits"
 	"slices"
 	"sort"
@@ -357,11 +356,12 @@ func compareWords(text string) func(a, b indexedWord) int {
 		for i := 8; ; i += 8 {
 			if diff := ka ^ kb; diff != 0 {
 				shift := bits.TrailingZeros64(diff) &^ 7 // little-endian: the first differing byte
-				return cmp.Compare(ka>>shift&0xff, kb>>shift&0xff)
+				// A difference, not cmp.Compare: a call with branches.
+				return int(ka>>shift&0xff) - int(kb>>shift&0xff)
 			}
 			restA, restB := max(int(a.end-a.start)-i, 0), max(int(b.end-b.start)-i, 0)
 			if restA == 0 || restB == 0 {
-				return cmp.Compare(restA, restB)
+				return restA - restB
 			}
 			ka = load8(text, int(a.start)+i) & lowBytes(min(restA, 8))
 			kb = load8(text, int(b.start)+i) & lowBytes(min(restB, 8))
@@ -370,7 +370,7 @@ func compareWords(text string) func(a, b indexedWord) int {
 }
 
 // lowBytes is a mask of the n (1 to 8) low bytes of a word.
-func lowBytes(n int) uint64 { return ^uint64(0) >> (64 - 8*n) }
+func lowBytes(n int) uint64 { return ^uint64(0) >> ((64 - 8*n) & 63) } // & 63: no test for a shift of 64
 
 // rehash returns a table of size slots (a power of two) for words.
 func rehash(words []indexedWord, size int) []int32 {

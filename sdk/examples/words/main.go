@@ -240,7 +240,7 @@ func forEachWord[S wordSink](text string, sink S) {
 			if i == len(text) || text[i] < utf8.RuneSelf {
 				break
 			}
-			r, size := utf8.DecodeRuneInString(text[i:])
+			r, size := decodeRune(text, i)
 			if !isWordRune(r) {
 				break
 			}
@@ -309,8 +309,24 @@ func isWordStart(run string) bool {
 	if c := run[0]; c < utf8.RuneSelf {
 		return c < '0' || c > '9'
 	}
-	r, _ := utf8.DecodeRuneInString(run)
-	return unicode.IsLetter(r)
+	switch r, _ := decodeRune(run, 0); {
+	case r < 0x800:
+		return letterRunes2[(r-0x80)/64]>>((r-0x80)%64)&1 != 0
+	case 0x4e00 <= r && r <= 0x9fff: // CJK Unified Ideographs: all letters
+		return true
+	default:
+		return unicode.IsLetter(r)
+	}
+}
+
+// decodeRune is utf8.DecodeRuneInString(text[i:]) for a non-ASCII byte at
+// i, with a two-byte character decoded in place: the function the standard
+// library calls for it is a call and a dozen branches in the guest.
+func decodeRune(text string, i int) (rune, int) {
+	if c := text[i]; c >= 0xc2 && c < 0xe0 && i+1 < len(text) && text[i+1]&0xc0 == 0x80 {
+		return rune(c&0x1f)<<6 | rune(text[i+1]&0x3f), 2
+	}
+	return utf8.DecodeRuneInString(text[i:])
 }
 
 // wordBounds returns the bounds of the run of word characters around offset.
@@ -337,10 +353,41 @@ func wordBounds(text string, offset int) (start, end int) {
 // isWordRune reports whether r can be part of a word: a letter, a digit,
 // '_', or a combining mark (which many scripts need inside words).
 func isWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
+	switch {
+	case r < utf8.RuneSelf:
 		return asciiWord[r]
+	case r < 0x800: // two bytes in UTF-8: Latin, Greek, Cyrillic, Hebrew, Arabic…
+		return wordRunes2[(r-0x80)/64]>>((r-0x80)%64)&1 != 0
+	case 0x4e00 <= r && r <= 0x9fff: // CJK Unified Ideographs: all letters
+		return true
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// wordRunes2 has a bit for each character of U+0080 to U+07FF (two bytes in
+// UTF-8) that isWordRune accepts, letterRunes2 one for each letter: a look-up
+// instead of package unicode's binary search, whose every step costs the
+// guest a check. TestRuneTables holds them to package unicode (regenerate
+// them from it if a Go release changes its Unicode version).
+var wordRunes2 = [30]uint64{
+	0x0420040000000000, 0xff7fffffff7fffff, 0xffffffffffffffff, 0xffffffffffffffff,
+	0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff,
+	0xffffffffffffffff, 0x0000501f0003ffc3, 0xffffffffffffffff, 0xbcdfffffffffffff,
+	0xfffffffbffffd740, 0xffbfffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff,
+	0xfffffffffffffffb, 0xffffffffffffffff, 0xfffeffffffffffff, 0xffffffff027fffff,
+	0xbffffffffffe01ff, 0x000787ffffff00b6, 0xffffffff07ff0000, 0xffffc3ffffffffff,
+	0xffffffffffffffff, 0x9ffffdff9fefffff, 0xffffffffffff0000, 0xffffffffffffe7ff,
+	0x0003ffffffffffff, 0x243fffffffffffff,
+}
+var letterRunes2 = [30]uint64{
+	0x0420040000000000, 0xff7fffffff7fffff, 0xffffffffffffffff, 0xffffffffffffffff,
+	0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff,
+	0xffffffffffffffff, 0x0000501f0003ffc3, 0x0000000000000000, 0xbcdf000000000000,
+	0xfffffffbffffd740, 0xffbfffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff,
+	0xfffffffffffffc03, 0xffffffffffffffff, 0xfffeffffffffffff, 0xffffffff027fffff,
+	0x00000000000001ff, 0x000787ffffff0000, 0xffffffff00000000, 0xfffec000000007ff,
+	0xffffffffffffffff, 0x9c00c060002fffff, 0x0000fffffffd0000, 0xffffffffffffe000,
+	0x0002003fffffffff, 0x043007fffffffc00,
 }
 
 // asciiWord tells which ASCII characters are word characters.

@@ -394,3 +394,37 @@ func TestLoad8(t *testing.T) {
 		}
 	}
 }
+
+// TestRuneTables: isWordRune and isWordStart, with their tables for two-byte
+// characters and CJK ideographs, answer as package unicode does for every
+// character.
+func TestRuneTables(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		if got := isWordRune(r); got != want {
+			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
+		}
+		if r < utf8.RuneSelf || !want || !utf8.ValidRune(r) {
+			continue
+		}
+		if got, want := isWordStart(string(r)), unicode.IsLetter(r); got != want {
+			t.Fatalf("isWordStart(%q) = %v, want %v", string(r), got, want)
+		}
+	}
+}
+
+// TestDecodeRune: decodeRune is utf8.DecodeRuneInString at every offset of
+// texts with valid and invalid sequences of every length.
+func TestDecodeRune(t *testing.T) {
+	for _, text := range []string{"é", "aé", "日本", "🙂x", "\xc3", "\xc3(", "\xc0\x80", "\xc1\xbf", "\xdf\xbf", "\xe0\x80\x80", "\xff", "\xc2\x80\xc2"} {
+		for i := range len(text) {
+			if text[i] < utf8.RuneSelf {
+				continue
+			}
+			r, n := decodeRune(text, i)
+			if wr, wn := utf8.DecodeRuneInString(text[i:]); r != wr || n != wn {
+				t.Errorf("decodeRune(%q, %d) = %U, %d; want %U, %d", text, i, r, n, wr, wn)
+			}
+		}
+	}
+}
