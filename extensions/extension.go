@@ -103,8 +103,6 @@ type Extension struct {
 
 	logWindow            time.Time // start of the current second of logging
 	logLines, logDropped int
-
-	preparing preparations
 }
 
 // Health is an extension's state and counters, for lsphost.status and the
@@ -318,12 +316,11 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	if text != nil && text.Len() > maxInput {
 		return zero, fmt.Errorf("extension %s: %s: document of %d bytes > %d", e.spec.Name, req.Method, text.Len(), maxInput)
 	}
-	if req.Document != nil && req.Method != abi.MethodPrepare {
-		if err := e.awaitPrepare(ctx, req.Document.URI); err != nil {
-			return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
-		}
+	var uri string
+	if req.Document != nil {
+		uri = req.Document.URI
 	}
-	inst, err := e.pool.acquire(ctx)
+	inst, err := e.pool.acquireFor(ctx, uri)
 	if err != nil {
 		if e.closed.Load() {
 			return zero, fmt.Errorf("extension %s: %w", e.spec.Name, ErrClosed)
@@ -357,6 +354,9 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 			e.host.log.Warn("extension call failed after its request was cancelled", "extension", e.spec.Name, "method", req.Method, "err", err)
 		}
 		return zero, fmt.Errorf("extension %s: %s: %w", e.spec.Name, req.Method, err)
+	}
+	if err == nil && req.Method == abi.MethodPrepare {
+		inst.notePrepared(uri)
 	}
 	// An error the extension reported itself is an answer, not a failure.
 	// A deadline that fired as the answer came back may have closed the
@@ -744,6 +744,24 @@ type instance struct {
 	// request on lastText, the text it received last, goes without it.
 	keepsText bool
 	lastText  Text
+
+	// prepared are the URIs of the documents this instance prepared last,
+	// the latest at the end: requests on them come here when it is idle.
+	prepared []string
+}
+
+// maxPrepared is how many documents an instance is known to have prepared:
+// the Go SDK's DocumentCache keeps 8 by default.
+const maxPrepared = 8
+
+// notePrepared records that the instance prepared the document uri.
+func (in *instance) notePrepared(uri string) {
+	if i := slices.Index(in.prepared, uri); i >= 0 {
+		in.prepared = slices.Delete(in.prepared, i, i+1)
+	} else if len(in.prepared) == maxPrepared {
+		in.prepared = slices.Delete(in.prepared, 0, 1)
+	}
+	in.prepared = append(in.prepared, uri)
 }
 
 func (in *instance) close() {
@@ -929,13 +947,14 @@ func (in *instance) response(export string) ([]byte, error) {
 // The instance released last is handed out first: a run of calls goes to
 // one instance, whose caches are warm (the text it already has, which is
 // not sent again, and whatever the guest keeps from it), instead of
-// alternating between instances that each build their own.
+// alternating between instances that each build their own. A request on a
+// document that an idle instance prepared goes to that one instead.
 //
 // While every instance is busy, a caller waits up to growAfter for one to
 // be released before it starts another: starting a Go guest takes ~10 ms
 // of CPU and a few MiB, more than a burst of short calls (twenty documents
 // opened at once) waits in line, so instances are added only for calls
-// that run long.
+// that run long, and ahead of one known to (Extension.Prepare).
 type pool struct {
 	tokens chan struct{} // one per instance that may be handed out: idle, or not started
 	size   int
@@ -959,7 +978,11 @@ func newPool(size int, start func(context.Context) (*instance, error)) *pool {
 	return p
 }
 
-func (p *pool) acquire(ctx context.Context) (*instance, error) {
+func (p *pool) acquire(ctx context.Context) (*instance, error) { return p.acquireFor(ctx, "") }
+
+// acquireFor is acquire for a request on the document uri: of the idle
+// instances, it takes the one that prepared the document last, if any.
+func (p *pool) acquireFor(ctx context.Context, uri string) (*instance, error) {
 	var growAt time.Time // set once this caller found every instance busy
 	for {
 		select {
@@ -973,9 +996,15 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 		}
 		p.mu.Lock()
 		if n := len(p.idle); n > 0 {
-			in := p.idle[n-1]
-			p.idle[n-1] = nil
-			p.idle = p.idle[:n-1]
+			k := n - 1
+			for j := k; uri != "" && j >= 0; j-- {
+				if slices.Contains(p.idle[j].prepared, uri) {
+					k = j
+					break
+				}
+			}
+			in := p.idle[k]
+			p.idle = slices.Delete(p.idle, k, k+1)
 			p.mu.Unlock()
 			return in, nil
 		}
@@ -1008,6 +1037,30 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 	}
 	p.live++
 	p.mu.Unlock()
+	return p.startReserved(ctx)
+}
+
+// reserve takes a slot for a new instance, for startReserved, unless an
+// instance is idle besides one a caller is about to take, or the pool is
+// full.
+func (p *pool) reserve() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.idle) > 1 || p.live >= p.size {
+		return false
+	}
+	select {
+	case <-p.tokens:
+	default:
+		return false
+	}
+	p.live++
+	return true
+}
+
+// startReserved starts an instance in a slot taken by acquire or reserve,
+// and gives the slot back if it cannot.
+func (p *pool) startReserved(ctx context.Context) (*instance, error) {
 	in, err := p.start(ctx)
 	if err != nil {
 		p.mu.Lock()
@@ -1039,6 +1092,17 @@ func (p *pool) release(in *instance, healthy bool) {
 	} else {
 		p.live--
 	}
+	p.wakeWaiters()
+	p.mu.Unlock()
+	p.tokens <- struct{}{}
+}
+
+// addSpare adds an instance started by startReserved, with nothing cached
+// yet, as the idle instance handed out last: if the prepare it was started
+// beside has ended, the requests go to the instance that prepared.
+func (p *pool) addSpare(in *instance) {
+	p.mu.Lock()
+	p.idle = slices.Insert(p.idle, 0, in)
 	p.wakeWaiters()
 	p.mu.Unlock()
 	p.tokens <- struct{}{}

@@ -98,6 +98,21 @@ func (c *DocumentCache[T]) Has(doc *Document) bool {
 	return false
 }
 
+// HasDocument reports whether the cache keeps a value for some text of the
+// document uri: for its current text, or for an earlier one that Get hands
+// to Update. Without one Get builds the value from nothing, which an
+// extension may want to avoid in a request whose answer can be had more
+// cheaply, as the words example does while the host prepares a large text
+// on another instance.
+func (c *DocumentCache[T]) HasDocument(uri string) bool {
+	for _, e := range c.entries {
+		if e.uri == uri {
+			return true
+		}
+	}
+	return false
+}
+
 // Equal reports whether a and b are the same string: a == b, which it is in
 // a native build. In a wasm guest == compares one byte per loop iteration,
 // and under the host's preemption checks every loop iteration costs about

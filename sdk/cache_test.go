@@ -30,6 +30,9 @@ func TestDocumentCacheReusesOnlyTheSameText(t *testing.T) {
 	if !c.Has(again) || c.Has(&Document{URI: "file:///a", Version: 1, Text: "hellO"}) || c.Has(&Document{URI: "file:///b", Version: 1, Text: "hello"}) {
 		t.Errorf("Has: want true for the text kept only")
 	}
+	if !c.HasDocument("file:///a") || c.HasDocument("file:///b") {
+		t.Errorf("HasDocument: want true for the document kept only")
+	}
 	// The entry now holds the new string: the requests that follow get
 	// that one (the SDK keeps the last text), and compare by pointer.
 	if kept := c.entries[len(c.entries)-1].text; unsafe.StringData(kept) != unsafe.StringData(again.Text) {

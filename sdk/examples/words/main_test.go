@@ -187,6 +187,36 @@ func TestPrepareIndexes(t *testing.T) {
 	}
 }
 
+// TestCompleteUnprepared: on a large text this instance has not indexed
+// (the host prepares it on another), complete and hover answer without
+// indexing it, and as they do once it is indexed.
+func TestCompleteUnprepared(t *testing.T) {
+	indexes = sdk.DocumentCache[*wordIndex]{Update: updateIndex}
+	text := strings.Repeat("alpha alphabet beta alpine gamma älpha alp\n", 2000) + "al"
+	doc := &sdk.Document{URI: "file:///large.txt", Version: 1, Text: text}
+	req := &sdk.CompletionRequest{Document: doc, Offset: len(text)}
+	hoverReq := &sdk.HoverRequest{Document: doc, Offset: 1}
+	before, err := complete(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hoverBefore, _ := hover(hoverReq)
+	if indexes.HasDocument(doc.URI) {
+		t.Fatal("complete or hover indexed a large text not prepared")
+	}
+	if err := prepare(doc); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := complete(req)
+	hoverAfter, _ := hover(hoverReq)
+	if len(before.Items) != 4 || !reflect.DeepEqual(before, after) {
+		t.Errorf("completion before the index %+v, after %+v; want the same 4 items", before, after)
+	}
+	if hoverBefore.Contents != "**alpha**: 2000 occurrences in this document" || hoverBefore != hoverAfter {
+		t.Errorf("hover before the index %+v, after %+v; want 2000 occurrences", hoverBefore, hoverAfter)
+	}
+}
+
 func BenchmarkComplete(b *testing.B) {
 	for _, size := range []int{1 << 10, 100 << 10, 1 << 20} {
 		var sb strings.Builder
@@ -353,6 +383,33 @@ func FuzzUpdateIndex(f *testing.F) {
 		}
 		if got := summary(idx); !reflect.DeepEqual(got, want) {
 			t.Fatalf("%q -> %q: updated index\n%q\nwant\n%q", prev, text, got, want)
+		}
+	})
+}
+
+// FuzzPrefixIndex: the index of the words with a prefix, found by searching
+// the text for it, holds what the text's index holds for those words,
+// counts included.
+func FuzzPrefixIndex(f *testing.F) {
+	f.Add("alpha alphabet alp _alpha alpha9 xalpha 9alpha", 3)
+	f.Add("über überall Über üb", 2)
+	f.Add("ab\u0301c ab\u0301 abc ab", 2)
+	f.Add(strings.Repeat("some words of text here ", 40), 301)
+	f.Fuzz(func(t *testing.T, text string, offset int) {
+		offset = max(0, min(offset, len(text)))
+		for offset > 0 && offset < len(text) && !utf8.RuneStart(text[offset]) {
+			offset--
+		}
+		start, _ := wordBounds(text, offset)
+		prefix := text[start:offset]
+		if prefix == "" {
+			return
+		}
+		full := buildIndex(text)
+		i, j := full.prefixRange(prefix, false)
+		want := summary(&wordIndex{text: text, words: full.words[i:j], counts: full.counts, table: rehash(full.words[i:j], len(full.table))})
+		if got := summary(prefixIndex(text, prefix)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("prefixIndex(%q, %q)\n%q\nwant\n%q", text, prefix, got, want)
 		}
 	})
 }
