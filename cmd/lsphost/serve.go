@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/lsphost/lsphost/extensions"
 	"github.com/lsphost/lsphost/lsp"
 )
 
@@ -106,8 +107,26 @@ func serve(args []string) int {
 		CacheDir:   cacheDir,
 		Logger:     logger,
 		Version:    version(),
-		Loaded:     tightenGC,
+		Loaded: func() {
+			tightenGC()
+			go pruneCache(cacheDir, logger)
+		},
 	})
+}
+
+// pruneCache keeps the compilation cache within extensions.CacheLimit, once
+// the first load has read or written what it needs.
+func pruneCache(dir string, logger *slog.Logger) {
+	if dir == "" {
+		return
+	}
+	removed, freed, err := extensions.PruneCache(dir, extensions.CacheLimit)
+	if err != nil {
+		logger.Warn("pruning the compilation cache", "dir", dir, "err", err)
+	}
+	if removed > 0 {
+		logger.Info("compilation cache pruned", "dir", dir, "files", removed, "bytes", freed)
+	}
 }
 
 // steadyGCPercent is the garbage collector's target once the extensions are

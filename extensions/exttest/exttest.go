@@ -46,10 +46,13 @@ type Options struct {
 	Timeout, Memory string
 	// CacheDir keeps compiled code between loads and runs, as the server
 	// does: compiling a module takes seconds, more under -race. Default:
-	// lsphost/exttest in the user's cache directory ($XDG_CACHE_HOME…);
-	// "-" compiles every time.
+	// lsphost/exttest in the user's cache directory ($XDG_CACHE_HOME…),
+	// kept under extensions.CacheLimit; "-" compiles every time.
 	CacheDir string
 }
+
+// pruneOnce prunes the compilation cache once per process.
+var pruneOnce sync.Once
 
 // cacheDir is the compilation cache for opts.
 func cacheDir(opts Options) string {
@@ -128,6 +131,11 @@ func Open(t TB, path string, opts Options) (*Ext, error) {
 	}})
 	t.Cleanup(func() { host.Close(context.Background()) })
 	e.ext, err = host.Load(context.Background(), spec)
+	if dir := cacheDir(opts); dir != "" {
+		// Every build of an extension under test adds a file: keep the
+		// cache bounded, once per test binary, after a load has used it.
+		pruneOnce.Do(func() { extensions.PruneCache(dir, extensions.CacheLimit) })
+	}
 	if err != nil {
 		return nil, err
 	}
