@@ -92,9 +92,10 @@ func wordsText() string {
 
 // BenchmarkCompletionWordsNewText measures the first completion on a text
 // the words example has not seen (wordsText); each iteration is another
-// document, so the guest receives the text and builds its index ("cold"),
-// or finds it built by a prepare sent while the editor was idle
-// ("prepared": the prepare is not timed).
+// document, so the guest receives the text and, without its index,
+// searches it for the prefix ("cold", as an instance that did not prepare
+// it answers), or finds the index built by a prepare sent while the editor
+// was idle ("prepared": the prepare is not timed).
 //
 //	go test -run '^$' -bench CompletionWordsNewText ./extensions
 func BenchmarkCompletionWordsNewText(b *testing.B) {

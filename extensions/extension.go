@@ -103,6 +103,8 @@ type Extension struct {
 
 	logWindow            time.Time // start of the current second of logging
 	logLines, logDropped int
+
+	preparing preparations
 }
 
 // Health is an extension's state and counters, for lsphost.status and the
@@ -319,6 +321,11 @@ func call[T any](ctx context.Context, e *Extension, req *abi.Request, text Text)
 	var uri string
 	if req.Document != nil {
 		uri = req.Document.URI
+	}
+	if uri != "" && req.Method != abi.MethodPrepare {
+		if err := e.awaitPrepare(ctx, uri); err != nil {
+			return zero, fmt.Errorf("extension %s: %w", e.spec.Name, err)
+		}
 	}
 	inst, err := e.pool.acquireFor(ctx, uri)
 	if err != nil {
@@ -954,7 +961,7 @@ func (in *instance) response(export string) ([]byte, error) {
 // be released before it starts another: starting a Go guest takes ~10 ms
 // of CPU and a few MiB, more than a burst of short calls (twenty documents
 // opened at once) waits in line, so instances are added only for calls
-// that run long, and ahead of one known to (Extension.Prepare).
+// that run long.
 type pool struct {
 	tokens chan struct{} // one per instance that may be handed out: idle, or not started
 	size   int
@@ -1037,30 +1044,6 @@ func (p *pool) acquireFor(ctx context.Context, uri string) (*instance, error) {
 	}
 	p.live++
 	p.mu.Unlock()
-	return p.startReserved(ctx)
-}
-
-// reserve takes a slot for a new instance, for startReserved, unless an
-// instance is idle besides one a caller is about to take, or the pool is
-// full.
-func (p *pool) reserve() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.idle) > 1 || p.live >= p.size {
-		return false
-	}
-	select {
-	case <-p.tokens:
-	default:
-		return false
-	}
-	p.live++
-	return true
-}
-
-// startReserved starts an instance in a slot taken by acquire or reserve,
-// and gives the slot back if it cannot.
-func (p *pool) startReserved(ctx context.Context) (*instance, error) {
 	in, err := p.start(ctx)
 	if err != nil {
 		p.mu.Lock()
@@ -1092,17 +1075,6 @@ func (p *pool) release(in *instance, healthy bool) {
 	} else {
 		p.live--
 	}
-	p.wakeWaiters()
-	p.mu.Unlock()
-	p.tokens <- struct{}{}
-}
-
-// addSpare adds an instance started by startReserved, with nothing cached
-// yet, as the idle instance handed out last: if the prepare it was started
-// beside has ended, the requests go to the instance that prepared.
-func (p *pool) addSpare(in *instance) {
-	p.mu.Lock()
-	p.idle = slices.Insert(p.idle, 0, in)
 	p.wakeWaiters()
 	p.mu.Unlock()
 	p.tokens <- struct{}{}

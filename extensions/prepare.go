@@ -2,43 +2,59 @@ package extensions
 
 import (
 	"context"
+	"sync"
 
 	"github.com/lsphost/lsphost/abi"
 )
 
+// preparations are the prepare calls running on an extension, by document
+// URI. A request on one of those documents waits for its prepare, so that
+// it goes to the instance that prepared (pool.acquireFor) instead of
+// another, which would compute the same again (~55 ms for the index of a
+// 10,000-line text in the words example) or answer more slowly without
+// it. Measured against sending the request to another instance at once,
+// RATIONALE.md ("Why does the host send texts ahead of requests?").
+type preparations struct {
+	mu      sync.Mutex
+	running map[string]chan struct{} // closed when the prepare ends
+}
+
 // Prepare sends doc to the extension ahead of the requests on it
 // (abi.MethodPrepare), for an extension that declared abi.FeaturePrepare:
 // it computes what they will need and keeps it.
-//
-// A prepare holds its instance for as long as it computes (~60 ms for the
-// words example's index of a 10,000-line text), and a request on the
-// document does not wait for it: unless another instance is idle, one is
-// started now, so that a request coming meanwhile finds it ready and the
-// extension answers it without what the prepare computes (words searches
-// the text for the prefix). Once the prepare ends, the requests on the
-// document go to the instance that prepared whenever it is idle.
 func (e *Extension) Prepare(ctx context.Context, doc Document) error {
-	e.spare()
+	done := make(chan struct{})
+	e.preparing.mu.Lock()
+	if e.preparing.running == nil {
+		e.preparing.running = map[string]chan struct{}{}
+	}
+	e.preparing.running[doc.URI] = done
+	e.preparing.mu.Unlock()
+	defer func() {
+		e.preparing.mu.Lock()
+		if e.preparing.running[doc.URI] == done {
+			delete(e.preparing.running, doc.URI)
+		}
+		e.preparing.mu.Unlock()
+		close(done)
+	}()
 	req := abi.Request{Method: abi.MethodPrepare, Document: docInfo(doc)}
 	_, err := call[abi.PrepareResult](ctx, e, &req, doc.Text)
 	return err
 }
 
-// spare starts an instance in the background, unless one is idle besides
-// the one the caller is about to take or the pool is full.
-func (e *Extension) spare() {
-	// Counted like a call, so that Close waits for the start.
-	e.inflight.Add(1)
-	if e.closed.Load() || e.Disabled() || !e.pool.reserve() {
-		e.inflight.Add(-1)
-		return
+// awaitPrepare waits until no prepare of the document uri runs, or ctx ends.
+func (e *Extension) awaitPrepare(ctx context.Context, uri string) error {
+	e.preparing.mu.Lock()
+	done := e.preparing.running[uri]
+	e.preparing.mu.Unlock()
+	if done == nil {
+		return nil
 	}
-	go func() {
-		defer e.inflight.Add(-1)
-		// A start that fails here fails again for the request that needs
-		// the instance, which reports it.
-		if in, err := e.pool.startReserved(context.Background()); err == nil {
-			e.pool.addSpare(in)
-		}
-	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -3,7 +3,6 @@ package extensions
 import (
 	"context"
 	"errors"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -12,14 +11,17 @@ import (
 )
 
 // startPrepare runs ext.Prepare(ctx, d) in the background and returns once
-// it holds an instance or has reserved one (an instance is busy), with a
-// channel that gets its result.
+// it is running (requests on d wait for it from then on), with a channel
+// that gets its result.
 func startPrepare(t *testing.T, ctx context.Context, ext *Extension, d Document) <-chan error {
 	t.Helper()
 	prepared := make(chan error, 1)
 	go func() { prepared <- ext.Prepare(ctx, d) }()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Microsecond) {
-		if live, idle := ext.pool.counts(); live > idle {
+		ext.preparing.mu.Lock()
+		started := ext.preparing.running[d.URI] != nil
+		ext.preparing.mu.Unlock()
+		if started {
 			return prepared
 		}
 		if time.Now().After(deadline) {
@@ -28,61 +30,51 @@ func startPrepare(t *testing.T, ctx context.Context, ext *Extension, d Document)
 	}
 }
 
-// TestCompletionDuringPrepare: a completion asked for while its document is
-// being prepared is answered, by the instance the prepare started beside
-// its own, as the prepared instance answers it afterwards.
-func TestCompletionDuringPrepare(t *testing.T) {
+// TestRequestWaitsForPrepare: a completion asked for while the document is
+// being prepared waits for the prepare and runs on the instance that
+// prepared, which has the text (not sent again) and the index: no second
+// instance is started to compute the same again.
+func TestRequestWaitsForPrepare(t *testing.T) {
 	t.Parallel()
 	ext := load(t, newHost(t, Options{}), testSpec("words", wasmbuild.Example(t, "words")))
-	text := wordsText() // ~700 KB: ~60 ms to index
-	d := Document{URI: "file:///w/big.txt", LanguageID: "plaintext", Version: 1, Text: StringText(text)}
+	text := &countedText{s: wordsText()} // ~700 KB: ~55 ms to index, longer than the pool waits to grow
+	d := Document{URI: "file:///w/big.txt", LanguageID: "plaintext", Version: 1, Text: text}
 	ctx := testContext(t)
 
 	prepared := startPrepare(t, ctx, ext, d)
-	during, err := ext.Completion(ctx, d, len(text), "") // wordsText ends with the prefix "ab"
-	if err != nil || len(during.Items) == 0 {
-		t.Fatalf("Completion = %d items, %v; want the words with the prefix", len(during.Items), err)
+	list, err := ext.Completion(ctx, d, len(text.s), "") // wordsText ends with the prefix "ab"
+	if err != nil || len(list.Items) == 0 {
+		t.Fatalf("Completion = %d items, %v; want the words with the prefix", len(list.Items), err)
 	}
 	if err := <-prepared; err != nil {
 		t.Fatalf("Prepare = %v", err)
 	}
-	after, err := ext.Completion(ctx, d, len(text), "")
-	if err != nil || !reflect.DeepEqual(during, after) {
-		t.Errorf("completion during the prepare: %d items, after it: %d items, %v; want the same", len(during.Items), len(after.Items), err)
+	if live, _ := ext.pool.counts(); live != 1 || text.copies != 1 {
+		t.Errorf("%d instances, text copied %d times; want the completion on the prepared instance (1, 1)", live, text.copies)
 	}
-	if live, _ := ext.pool.counts(); live != 2 {
-		t.Errorf("%d instances; want 2, the prepared one and the one started beside it", live)
+
+	// A request on another document does not wait for a prepare.
+	if err := ext.awaitPrepare(context.Background(), "file:///w/other.txt"); err != nil {
+		t.Errorf("awaitPrepare(another document) = %v", err)
 	}
 }
 
-// TestLoopingPrepare: a prepare starts a second instance beside its own,
-// before any request asks; a prepare that never ends holds its instance
-// until its deadline, and a request on its document is answered meanwhile
-// by the other: a hostile prepare holds up nothing but itself.
+// TestLoopingPrepare: a prepare that never ends is stopped at its deadline,
+// and a request on its document, which waits for it, is then answered by a
+// new instance: a hostile prepare holds up its own extension's requests on
+// that document for one timeout, nothing more.
 func TestLoopingPrepare(t *testing.T) {
 	t.Parallel()
 	spec := testSpec("prepares", wasmbuild.Build(t, "testdata/guests/prepares"))
-	spec.Timeout = 5 * time.Second // far longer than starting an instance takes
+	spec.Timeout = 100 * time.Millisecond
 	ext := load(t, newHost(t, Options{}), spec)
 	d := doc("spin forever")
 	ctx := testContext(t)
 	prepared := startPrepare(t, ctx, ext, d)
-	for deadline := time.Now().Add(4 * time.Second); ; time.Sleep(100 * time.Microsecond) {
-		if live, idle := ext.pool.counts(); live == 2 && idle == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no instance started beside the prepare's")
-		}
-	}
+	start := time.Now()
 	hover, err := ext.Hover(ctx, d, 0)
-	if err != nil || hover.Contents != "nothing prepared" {
-		t.Errorf("Hover = %q, %v; want an answer from an instance that prepared nothing", hover.Contents, err)
-	}
-	select {
-	case err := <-prepared:
-		t.Fatalf("the hover was answered after the prepare ended (%v): it waited for it", err)
-	default:
+	if elapsed := time.Since(start); err != nil || hover.Contents != "nothing prepared" || elapsed > 10*time.Second {
+		t.Errorf("Hover = %q, %v after %s; want an answer from a new instance", hover.Contents, err, elapsed)
 	}
 	if err := <-prepared; !errors.Is(err, ErrTimeout) {
 		t.Errorf("Prepare = %v, want ErrTimeout", err)
@@ -100,17 +92,16 @@ func TestRequestGoesToThePreparedInstance(t *testing.T) {
 	if err := ext.Prepare(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Microsecond) {
-		if live, idle := ext.pool.counts(); live == 2 && idle == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no instance started beside the prepare's")
-		}
+	// The prepared instance, then a second one (started after the pool's
+	// wait to grow), released in that order.
+	a, err := ext.pool.acquireFor(ctx, d.URI)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// The prepared instance released first, the other after it.
-	a, _ := ext.pool.acquireFor(ctx, d.URI)
-	b, _ := ext.pool.acquire(ctx)
+	b, err := ext.pool.acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !slices.Contains(a.prepared, d.URI) || slices.Contains(b.prepared, d.URI) {
 		t.Fatalf("instances prepared %q and %q; want the first to have prepared %s", a.prepared, b.prepared, d.URI)
 	}

@@ -17,9 +17,8 @@ import (
 // is diagnosed, so the coalescing of edits into runs applies to it too; a
 // round of prepares that is still running when another text comes is
 // followed by one round for the latest text, not one per text. A request on
-// the document does not wait for its prepare: it goes to another instance
-// (extensions.Extension.Prepare). See RATIONALE.md ("Why does the host send
-// texts ahead of requests?").
+// the document waits for its prepare (extensions.Extension.Prepare). See
+// RATIONALE.md ("Why does the host send texts ahead of requests?").
 func (s *server) prepare(snap snapshot) {
 	d := snap.doc
 	s.docs.mu.Lock()

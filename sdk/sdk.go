@@ -99,9 +99,9 @@ type Extension struct {
 	// the editor is idle. Compute there what the requests will need and
 	// keep it, in a DocumentCache: the host sends the requests that follow
 	// to the same instance. Requests must still be answered without it (the
-	// cache may have dropped the value), and a request that comes while
-	// Prepare runs goes to another instance: answer it more cheaply there
-	// if you can (DocumentCache.HasDocument tells). An error is only logged.
+	// cache may have dropped the value, or a request may go to another
+	// instance while this one is busy): answer more cheaply there if you
+	// can (DocumentCache.HasDocument tells). An error is only logged.
 	Prepare func(doc *Document) error
 	// PrepareMin is the smallest text, in bytes, that Prepare gets; 0
 	// means every text. Most documents opened are small and never asked

@@ -131,10 +131,10 @@ func prepare(doc *sdk.Document) error {
 
 // indexFor returns an index that holds every word of doc that starts with
 // prefix: the text's index, or, for a text of prepareMin bytes or more that
-// this instance has no index of, one of only those words (prefixIndex). A
-// request on a large text that the host is preparing on another instance
-// comes here, and is answered in a few milliseconds instead of the ~60 ms
-// of indexing the text.
+// this instance has no index of, one of only those words (prefixIndex): a
+// request that reaches an instance without the index (the host started it
+// while the one that has it was busy) is answered in a few milliseconds
+// instead of the ~60 ms of indexing the text.
 func indexFor(doc *sdk.Document, prefix string) *wordIndex {
 	if len(doc.Text) >= prepareMin && prefix != "" && !cfg.IgnoreCase && !indexes.HasDocument(doc.URI) {
 		return prefixIndex(doc.Text, prefix)

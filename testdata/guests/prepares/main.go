@@ -2,7 +2,7 @@
 // (sdk.Extension.Prepare), texts of 8 bytes or more, and tells of them on
 // hover: "prepared version V (N bytes), P prepares in all", or "nothing
 // prepared". Each instance has its own record: the host sends the requests
-// after a prepare to the instance that prepared. A text
+// on a prepared document to the instance that prepared it. A text
 // that starts with "spin" makes the prepare spin forever (the host must
 // stop it at its deadline).
 package main
