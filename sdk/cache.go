@@ -102,8 +102,8 @@ func (c *DocumentCache[T]) Has(doc *Document) bool {
 // document uri: for its current text, or for an earlier one that Get hands
 // to Update. Without one Get builds the value from nothing, which an
 // extension may want to avoid in a request whose answer can be had more
-// cheaply, as the words example does while the host prepares a large text
-// on another instance.
+// cheaply, as the words example does on an instance that the host started
+// while the one with the value was busy.
 func (c *DocumentCache[T]) HasDocument(uri string) bool {
 	for _, e := range c.entries {
 		if e.uri == uri {

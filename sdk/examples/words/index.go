@@ -410,10 +410,14 @@ func sortFrom(text string, words []indexedWord, depth int, keys []uint64, spare 
 	}
 	for i := 0; i < len(keys); {
 		j := i + 1
+		longer := int(words[i].end-words[i].start) > depth+6
 		for j < len(keys) && keys[j]>>16 == keys[i]>>16 {
+			longer = longer || int(words[j].end-words[j].start) > depth+6
 			j++
 		}
-		if j-i > 1 {
+		// Words the same up to depth+6 differ after it, unless none goes on
+		// (equal words, which would recurse for ever).
+		if j-i > 1 && longer {
 			sortFrom(text, words[i:j], depth+6, keys[i:j], spare[i:j])
 		}
 		i = j

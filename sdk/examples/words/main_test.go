@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"regexp"
 	"strconv"
 	"strings"
@@ -483,5 +484,20 @@ func TestDecodeRune(t *testing.T) {
 				t.Errorf("decodeRune(%q, %d) = %U, %d; want %U, %d", text, i, r, n, wr, wn)
 			}
 		}
+	}
+}
+
+// TestSortWordsRepeated: sortWords ends on a list with a word twice (the
+// index never has one, but a run of equal words must not recurse for ever).
+func TestSortWordsRepeated(t *testing.T) {
+	text := "alphabetical alphabetical alpha"
+	words := []indexedWord{{start: 0, end: 12}, {start: 13, end: 25}, {start: 26, end: 31}}
+	sorted := sortWords(text, words)
+	var got []string
+	for i := range sorted {
+		got = append(got, text[sorted[i].start:sorted[i].end])
+	}
+	if want := []string{"alpha", "alphabetical", "alphabetical"}; !slices.Equal(got, want) {
+		t.Errorf("sortWords = %q, want %q", got, want)
 	}
 }
