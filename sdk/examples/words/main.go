@@ -373,6 +373,8 @@ func isWordRune(r rune) bool {
 		return wordRunes2[(r-0x80)/64]>>((r-0x80)%64)&1 != 0
 	case 0x4e00 <= r && r <= 0x9fff: // CJK Unified Ideographs: all letters
 		return true
+	case 0x1f000 <= r && r <= 0x1faff: // emoji and other pictographs: none
+		return false
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
