@@ -122,7 +122,7 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 const prepareMin = 64 << 10
 
 // prepare indexes a text before the first request on it needs the index:
-// on a 10,000-line file that takes ~60 ms, which the first completion
+// on a 10,000-line file that takes ~55 ms, which the first completion
 // would otherwise wait for.
 func prepare(doc *sdk.Document) error {
 	indexOf(doc)
@@ -134,7 +134,7 @@ func prepare(doc *sdk.Document) error {
 // this instance has no index of, one of only those words (prefixIndex): a
 // request that reaches an instance without the index (the host started it
 // while the one that has it was busy) is answered in a few milliseconds
-// instead of the ~60 ms of indexing the text.
+// instead of the ~55 ms of indexing the text.
 func indexFor(doc *sdk.Document, prefix string) *wordIndex {
 	if len(doc.Text) >= prepareMin && prefix != "" && !cfg.IgnoreCase && !indexes.HasDocument(doc.URI) {
 		return prefixIndex(doc.Text, prefix)
