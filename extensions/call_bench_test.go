@@ -124,8 +124,9 @@ func BenchmarkPool(b *testing.B) {
 
 // BenchmarkInstantiate starts a new instance of the todo Go guest, up to
 // its answer to initialize, as the pool does when it grows: compiled from
-// the module as lsphost loads it (packed: packData) and as the Go linker
-// wrote it (as-built), in one run.
+// the module as lsphost loads it (its data a memory image: prepareModule),
+// with its data segments packed (packData, where images are not supported)
+// and as the Go linker wrote it (as-built), in one run.
 //
 //	go test -run '^$' -bench Instantiate -benchmem ./extensions
 func BenchmarkInstantiate(b *testing.B) {
@@ -136,7 +137,14 @@ func BenchmarkInstantiate(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	packed := ext.module.compiled
+	loaded, image := ext.module.compiled, ext.module.image
+	if image == nil {
+		b.Log("no memory image on this platform")
+	}
+	packed, err := ext.module.rt.CompileModule(ctx, packData(code))
+	if err != nil {
+		b.Fatal(err)
+	}
 	asBuilt, err := ext.module.rt.CompileModule(ctx, code)
 	if err != nil {
 		b.Fatal(err)
@@ -144,10 +152,11 @@ func BenchmarkInstantiate(b *testing.B) {
 	for _, m := range []struct {
 		name     string
 		compiled wazero.CompiledModule
-	}{{"packed", packed}, {"as-built", asBuilt}} {
+		image    *memoryImage
+	}{{"image", loaded, image}, {"packed", packed, nil}, {"as-built", asBuilt, nil}} {
 		b.Run(m.name, func(b *testing.B) {
-			ext.module.compiled = m.compiled
-			defer func() { ext.module.compiled = packed }()
+			ext.module.compiled, ext.module.image = m.compiled, m.image
+			defer func() { ext.module.compiled, ext.module.image = loaded, image }()
 			b.ReportAllocs()
 			defer cputime.Report(b)()
 			for b.Loop() {

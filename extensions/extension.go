@@ -517,7 +517,13 @@ func (e *Extension) start(ctx context.Context, limit time.Duration) (*instance, 
 		return nil, ErrClosed
 	}
 	ctx = e.callerContext(ctx)
-	mod, err := module.rt.InstantiateModule(withLinearMemory(ctx, &e.memories), module.compiled, e.spec.Grants.moduleConfig(cfg, e.mounts))
+	memCtx, imageFailed := withLinearMemory(ctx, &e.memories, module.image)
+	mod, err := module.rt.InstantiateModule(memCtx, module.compiled, e.spec.Grants.moduleConfig(cfg, e.mounts))
+	if err == nil {
+		if err = imageFailed(); err != nil {
+			mod.Close(ctx)
+		}
+	}
 	if err != nil {
 		stderr.flush()
 		if stderr.fatal != "" {

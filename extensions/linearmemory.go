@@ -2,6 +2,7 @@ package extensions
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/experimental"
@@ -32,20 +33,34 @@ func CountLinearMemories(ctx context.Context, c *LinearMemories) context.Context
 
 type linearMemoriesKey struct{}
 
-// withLinearMemory makes the instances started with ctx keep their linear
+// withLinearMemory makes the instance started with ctx keep its linear
 // memory outside the Go heap where the platform allows it (see
-// linearmemory_linux.go), in Go slices elsewhere, counted in own and in the
-// count ctx carries, if any.
-func withLinearMemory(ctx context.Context, own *LinearMemories) context.Context {
-	alloc := mappedMemories
-	if alloc == nil {
-		alloc = experimental.MemoryAllocatorFunc(allocateGo)
-	}
-	alloc = countedAllocator{alloc, own}
+// linearmemory_linux.go), in a Go slice elsewhere, starting from img if the
+// module has one (prepareModule), counted in own and in the count ctx
+// carries, if any. Once the instance is started, failed tells whether img
+// could not be put in place (the instance's memory then lacks its data).
+func withLinearMemory(ctx context.Context, own *LinearMemories, img *memoryImage) (_ context.Context, failed func() error) {
+	a := &imageAllocator{image: img}
+	var alloc experimental.MemoryAllocator = countedAllocator{a, own}
 	if c, ok := ctx.Value(linearMemoriesKey{}).(*LinearMemories); ok {
 		alloc = countedAllocator{alloc, c}
 	}
-	return experimental.WithMemoryAllocator(ctx, alloc)
+	return experimental.WithMemoryAllocator(ctx, alloc), func() error { return a.err }
+}
+
+// imageAllocator makes an instance's memory and puts the module's memory
+// image in it.
+type imageAllocator struct {
+	image *memoryImage
+	err   error // why the image is not in place
+}
+
+func (a *imageAllocator) Allocate(capacity, maxBytes uint64) experimental.LinearMemory {
+	mem, err := allocate(capacity, maxBytes, a.image)
+	if err != nil {
+		a.err = fmt.Errorf("the module's data cannot be put in its memory: %w", err)
+	}
+	return mem
 }
 
 type countedAllocator struct {
@@ -88,8 +103,13 @@ func (m *countedMemory) Free() {
 // goMemory is a linear memory in a Go slice, as wazero's default is.
 type goMemory struct{ buf []byte }
 
-func allocateGo(capacity, _ uint64) experimental.LinearMemory {
-	return &goMemory{buf: make([]byte, 0, capacity)}
+// allocateGo makes a Go slice memory that starts with img, if not nil.
+func allocateGo(capacity uint64, img *memoryImage) (experimental.LinearMemory, error) {
+	if img == nil {
+		return &goMemory{buf: make([]byte, 0, capacity)}, nil
+	}
+	m := &goMemory{buf: make([]byte, img.size, max(capacity, uint64(img.size)))}
+	return m, img.copyTo(m.buf)
 }
 
 func (m *goMemory) Reallocate(size uint64) []byte {

@@ -4,5 +4,7 @@ package extensions
 
 import "github.com/tetratelabs/wazero/experimental"
 
-// mappedMemories is nil: wazero keeps linear memory in Go slices.
-var mappedMemories experimental.MemoryAllocator
+// allocate keeps linear memory in a Go slice, as wazero does.
+func allocate(capacity, _ uint64, img *memoryImage) (experimental.LinearMemory, error) {
+	return allocateGo(capacity, img)
+}

@@ -27,6 +27,7 @@ type sharedModule struct {
 	key      moduleKey
 	rt       wazero.Runtime
 	compiled wazero.CompiledModule
+	image    *memoryImage  // what its instances' memory starts with, or nil (prepareModule)
 	ready    chan struct{} // closed when compiled, or when that failed
 	err      *moduleError  // why it failed, for every extension that waited
 	refs     int           // extensions using it; guarded by Host.mu
@@ -76,7 +77,7 @@ func (h *Host) module(ctx context.Context, spec Spec, code []byte) (*sharedModul
 	compile := m.refs == 1 && m.rt == nil && m.err == nil
 	h.mu.Unlock()
 	if compile {
-		m.rt, m.compiled, m.err = h.compile(ctx, key.pages, code)
+		m.rt, m.compiled, m.image, m.err = h.compile(ctx, key.pages, code)
 		if m.err != nil {
 			h.mu.Lock()
 			delete(h.modules, key) // a later load tries again
@@ -117,24 +118,26 @@ func (h *Host) release(m *sharedModule) {
 func memoryPages(spec Spec) uint32 { return uint32((spec.Memory + 65535) / 65536) }
 
 // compile makes a runtime with the lsphost imports and compiles code in it.
-func (h *Host) compile(ctx context.Context, pages uint32, code []byte) (wazero.Runtime, wazero.CompiledModule, *moduleError) {
+func (h *Host) compile(ctx context.Context, pages uint32, code []byte) (wazero.Runtime, wazero.CompiledModule, *memoryImage, *moduleError) {
 	rt := h.runtime(ctx, pages)
 	if err := linkImports(ctx, rt); err != nil {
 		rt.Close(ctx)
-		return nil, nil, &moduleError{err: err}
+		return nil, nil, nil, &moduleError{err: err}
 	}
-	// packData: a Go guest's 40,000 data segments cost every instance
-	// 48,000 allocations, and the loaded module megabytes of heap.
-	compiled, err := rt.CompileModule(experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0)), packData(code))
+	// A Go guest's 40,000 data segments would cost every instance 48,000
+	// allocations and a copy of its data, and the loaded module megabytes
+	// of heap: they become a memory image, or are packed.
+	wasm, image := prepareModule(code)
+	compiled, err := rt.CompileModule(experimental.WithCompilationWorkers(ctx, runtime.GOMAXPROCS(0)), wasm)
 	if err != nil {
 		rt.Close(ctx)
-		return nil, nil, &moduleError{err: err}
+		return nil, nil, nil, &moduleError{err: err}
 	}
 	if err := checkExports(compiled); err != nil {
 		rt.Close(ctx)
-		return nil, nil, &moduleError{notExtension: true, err: err}
+		return nil, nil, nil, &moduleError{notExtension: true, err: err}
 	}
-	return rt, compiled, nil
+	return rt, compiled, image, nil
 }
 
 // runtime is a wazero runtime with lsphost's settings.

@@ -174,7 +174,8 @@ func (v *verifier) checkModule(ctx context.Context) bool {
 		v.fail("compile", err.Error(), "")
 		return false
 	}
-	compiled, err := rt.CompileModule(ctx, packData(code)) // as the host runs it, and cached for the load below
+	wasm, _ := prepareModule(code) // as the host runs it, and cached for the load below
+	compiled, err := rt.CompileModule(ctx, wasm)
 	if err != nil {
 		v.fail("compile", err.Error(),
 			"the file must be a binary WebAssembly module (wat2wasm turns text format into one); wasm features beyond 2.0 are not supported")
