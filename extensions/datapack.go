@@ -12,9 +12,10 @@ import (
 // about 40,000 data segments. wazero decodes each into its own structures
 // (kept on the heap for as long as the module is loaded) and, at every
 // instantiation, evaluates each segment's offset and copies it on its own.
-// packData merges such segments into a few large ones, writing out the
-// zeros between them, which a fresh memory holds anyway: the module means
-// exactly the same. See RATIONALE.md ("Why does lsphost rewrite a module's
+// Where they cannot become a memory image instead (prepareModule), packData
+// merges such segments into a few large ones, writing out the zeros between
+// them, which a fresh memory holds anyway: the module means exactly the
+// same. See RATIONALE.md ("Why does lsphost rewrite a module's
 // data segments?").
 //
 // It rewrites only what it can prove equivalent: every segment active, in
