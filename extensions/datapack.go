@@ -83,6 +83,29 @@ func (s segment) end() uint64 { return uint64(s.offset) + uint64(s.size) }
 // readSegments parses the contents of a data section whose segments can all
 // be packed, and returns them sorted by offset.
 func readSegments(data []byte) ([]segment, bool) {
+	segs, ok := parseSegments(data)
+	if !ok {
+		return nil, false
+	}
+	// Segments that do not overlap write bytes no other one writes, so the
+	// order they are applied in does not matter (Go's linker writes them in
+	// the order of its sections, not by address).
+	byOffset := func(a, b segment) int { return cmp.Compare(a.offset, b.offset) }
+	if !slices.IsSortedFunc(segs, byOffset) {
+		slices.SortFunc(segs, byOffset)
+	}
+	for i := 1; i < len(segs); i++ {
+		if uint64(segs[i].offset) < segs[i-1].end() {
+			return nil, false
+		}
+	}
+	return segs, true
+}
+
+// parseSegments parses the contents of a data section whose segments are
+// all active in memory 0 at an i32.const offset, and returns them in the
+// section's order.
+func parseSegments(data []byte) ([]segment, bool) {
 	count, n := readU32(data)
 	if n == 0 || uint64(count) > uint64(len(data)) {
 		return nil, false
@@ -109,18 +132,6 @@ func readSegments(data []byte) ([]segment, bool) {
 	}
 	if pos != len(data) {
 		return nil, false
-	}
-	// Segments that do not overlap write bytes no other one writes, so the
-	// order they are applied in does not matter (Go's linker writes them in
-	// the order of its sections, not by address).
-	byOffset := func(a, b segment) int { return cmp.Compare(a.offset, b.offset) }
-	if !slices.IsSortedFunc(segs, byOffset) {
-		slices.SortFunc(segs, byOffset)
-	}
-	for i := 1; i < len(segs); i++ {
-		if uint64(segs[i].offset) < segs[i-1].end() {
-			return nil, false
-		}
 	}
 	return segs, true
 }

@@ -49,21 +49,19 @@ func prepareModule(code []byte) ([]byte, *memoryImage) {
 type dataLayout struct {
 	module []byte    // the module without its data section
 	data   []byte    // the data section's contents, which segs point into
-	segs   []segment // sorted by offset, none overlapping
+	segs   []segment // in the section's order, which is the order they are applied in
+	end    uint64    // where the segment that ends last ends: the size of the image
 }
-
-// end is where the last segment ends: the size of the image.
-func (l dataLayout) end() uint64 { return l.segs[len(l.segs)-1].end() }
 
 // splitData takes the data section out of code when an image of it means
 // exactly the same: the module defines its one memory (so none is imported;
 // wazero supports a single memory), not shared and 32-bit; every segment is
-// active in it at an i32.const offset, none overlapping another (so the
-// order they are applied in does not matter) and all within its initial
-// size (where an instantiation would fail instead); and there is no
-// DataCount section (memory.init and data.drop name segments by index).
-// Anything else, or any doubt about the encoding, is left to packData and
-// wazero.
+// active in it at an i32.const offset and within its initial size (where an
+// instantiation would fail instead); and there is no DataCount section
+// (memory.init and data.drop name segments by index). The image is written
+// in the section's order, as an instantiation applies segments, so segments
+// may overlap. Anything else, or any doubt about the encoding, is left to
+// packData and wazero.
 func splitData(code []byte) (dataLayout, bool) {
 	const header = 8 // "\0asm" and version 1
 	if len(code) < header || string(code[:header]) != "\x00asm\x01\x00\x00\x00" {
@@ -100,12 +98,15 @@ func splitData(code []byte) (dataLayout, bool) {
 	if dataStart < 0 || minPages < 0 {
 		return dataLayout{}, false
 	}
-	segs, ok := readSegments(data)
+	segs, ok := parseSegments(data)
 	if !ok || len(segs) == 0 {
 		return dataLayout{}, false
 	}
 	l := dataLayout{data: data, segs: segs}
-	if l.end() > uint64(minPages)*65536 {
+	for _, s := range segs {
+		l.end = max(l.end, s.end())
+	}
+	if l.end > uint64(minPages)*65536 {
 		return dataLayout{}, false
 	}
 	l.module = append(append(make([]byte, 0, len(code)-(dataEnd-dataStart)), code[:dataStart]...), code[dataEnd:]...)

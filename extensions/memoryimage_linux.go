@@ -15,7 +15,7 @@ import (
 // touches stay holes, which cost nothing and read as zeros.
 func newMemoryImage(l dataLayout) (*memoryImage, error) {
 	page := uint64(os.Getpagesize())
-	size := (l.end() + page - 1) &^ (page - 1)
+	size := (l.end + page - 1) &^ (page - 1)
 	name := []byte("lsphost-memory-image\x00")
 	fd, _, errno := syscall.Syscall(sysMemfdCreate, uintptr(unsafe.Pointer(&name[0])), mfdCloexec|mfdAllowSealing, 0)
 	if errno != 0 {

@@ -85,6 +85,7 @@ func TestMemoryImage(t *testing.T) {
 		{"far apart", dataModule(active(0, []byte("a")), active(20+packGap+2, []byte("c")))},
 		{"one segment", dataModule(active(5000, []byte("alone")))},
 		{"up to the end of the memory", dataModule(active(65530, []byte("abcdef")))},
+		{"overlapping: the later one wins", dataModule(active(12, []byte("xy")), active(10, []byte("abcd")), active(11, []byte("Q")))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			wasm, img := prepareModule(tc.code)
@@ -171,7 +172,6 @@ func TestSplitDataLeavesAlone(t *testing.T) {
 		{"shared memory", withMemory(sectionMemory, 4, 1, 3, 1, 1)},
 		{"64-bit memory", withMemory(sectionMemory, 3, 1, 4, 1)},
 		{"two memory sections", withMemory(sectionMemory, 3, 1, 0, 1, sectionMemory, 3, 1, 0, 1)},
-		{"overlapping", dataModule(active(10, []byte("abcd")), active(12, []byte("xy")))},
 		{"passive segment", dataModule(a, append([]byte{1, 1}, 'p'), b)},
 		{"memory index form", dataModule(a, append([]byte{2, 0, opI32Const, 30, opEnd, 1}, 'c'))},
 		{"offset from a global", dataModule(a, append([]byte{0, 0x23, 0, opEnd, 1}, 'g'))},
