@@ -123,8 +123,9 @@ func BenchmarkCompletionWordsNewText(b *testing.B) {
 
 // BenchmarkCompletionWordsSameText measures completions on one unchanged
 // document (wordsText), as an editor asks while the user moves around: the
-// instance has the text already (abi.Document.SameText), and each request
-// completes another prefix, of one or two letters, found in the text.
+// instance has the text and its index already (the prepare lsphost sends
+// when a document opens; abi.Document.SameText), and each request completes
+// another prefix, of one or two letters, found in the text.
 //
 //	go test -run '^$' -bench CompletionWordsSameText ./extensions
 func BenchmarkCompletionWordsSameText(b *testing.B) {
@@ -134,8 +135,7 @@ func BenchmarkCompletionWordsSameText(b *testing.B) {
 		b.Run(fmt.Sprintf("prefix%d", n), func(b *testing.B) {
 			d := doc(text)
 			d.Text = &countedText{s: text} // one snapshot: sent once
-			// The first completion receives the text and indexes it.
-			if _, err := ext.Completion(context.Background(), d, len(text), ""); err != nil {
+			if err := ext.Prepare(context.Background(), d); err != nil {
 				b.Fatal(err)
 			}
 			items := 0
