@@ -135,6 +135,11 @@ func FuzzAppendCompletion(f *testing.F) {
 	for _, data := range rawSeeds {
 		f.Add(false, 1, 0, "x", "", "", "", "", "", "", data)
 	}
+	for _, label := range []string{"", "a", "delta_5000", "\"q\"", "tab\t", "é", strings.Repeat("x", 32), strings.Repeat("x", 33)} {
+		for _, kind := range []int{0, 1, 9, 10, 99, 100, -1} {
+			f.Add(false, kind, 0, label, "", "", "", "", "", "", "12345678")
+		}
+	}
 	f.Fuzz(func(t *testing.T, incomplete bool, kind, start int, label, detail, doc, insert, filter, sort, newText, data string) {
 		item := abi.CompletionItem{
 			Label: label, Kind: abi.CompletionItemKind(kind), Detail: detail, Documentation: doc,
@@ -143,16 +148,21 @@ func FuzzAppendCompletion(f *testing.F) {
 		withEdit := item
 		withEdit.Edit = &abi.TextEdit{Start: start, End: kind, NewText: newText}
 		withEdit.Data = raw(data)
+		// A word's item (label, kind and data only: appendPlainItems).
+		word := abi.CompletionItem{Label: label, Kind: item.Kind, Data: raw(data)}
 		for _, r := range []abi.CompletionResult{
 			{IsIncomplete: incomplete},
 			{IsIncomplete: incomplete, Items: []abi.CompletionItem{}},
 			{IsIncomplete: incomplete, Items: []abi.CompletionItem{item, withEdit}},
+			{IsIncomplete: incomplete, Items: []abi.CompletionItem{word, word, {Label: "x", Kind: 1, Data: raw("7")}}},
+			{IsIncomplete: incomplete, Items: []abi.CompletionItem{word, item}},
 		} {
 			checkEncoder(t, "appendCompletion", r, func(b []byte) ([]byte, error) { return appendCompletion(b, &r) })
 			checkResult(t, r)
 		}
 		checkResult(t, item)
 		checkResult(t, withEdit)
+		checkResult(t, word)
 	})
 }
 
@@ -385,7 +395,7 @@ func FuzzIsJSONInteger(f *testing.F) {
 }
 
 // TestIsJSONIntegerWords holds isJSONInteger's word-at-once test of up to 8
-// bytes to the grammar, on every string of up to 9 bytes over an alphabet
+// bytes, and shortIntegerFlaw's, to the grammar, on every string of up to 9 bytes over an alphabet
 // of digits, signs and near misses (9 bytes take the loop).
 func TestIsJSONIntegerWords(t *testing.T) {
 	grammar := regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
@@ -394,6 +404,10 @@ func TestIsJSONIntegerWords(t *testing.T) {
 	check = func(b []byte) {
 		if got, want := isJSONInteger(b), grammar.Match(b); got != want {
 			t.Fatalf("isJSONInteger(%q) = %v, want %v", b, got, want)
+		}
+		// shortIntegerFlaw: 0 for nothing or an integer of up to 8 bytes.
+		if got, want := shortIntegerFlaw(b) == 0, len(b) == 0 || len(b) <= 8 && grammar.Match(b); got != want {
+			t.Fatalf("shortIntegerFlaw(%q) == 0 is %v, want %v", b, got, want)
 		}
 		if len(b) == 9 || len(b) > 3 && b[len(b)-1] != '0' && b[len(b)-1] != '9' {
 			return // long strings only grow from digits: the count stays small

@@ -9,6 +9,7 @@ package main
 import (
 	"errors"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -93,27 +94,99 @@ func complete(req *sdk.CompletionRequest) (sdk.CompletionList, error) {
 	list := sdk.CompletionList{Items: itemsBuffer[:0]}
 	defer func() { itemsBuffer = list.Items[:0] }()
 	i, j := idx.prefixRange(prefix, cfg.IgnoreCase)
+	if cfg.IgnoreCase {
+		list.Items, list.IsIncomplete = matchingWords(list.Items, idx, i, j, prefix, typed)
+	} else {
+		list.Items, list.IsIncomplete = prefixedWords(list.Items, idx, i, j, typed)
+	}
+	return list, nil
+}
+
+// matchingWords appends the items of the words of idx.words[i:j] that start
+// with prefix regardless of case and have at least cfg.MinLength
+// characters, at most cfg.MaxItems; it reports whether it left some out.
+func matchingWords(items []sdk.CompletionItem, idx *wordIndex, i, j int, prefix, typed string) ([]sdk.CompletionItem, bool) {
 	for k := i; k < j; k++ {
 		w := &idx.words[k]
 		word := idx.word(w)
-		if int(w.runes) < cfg.MinLength || cfg.IgnoreCase && !hasPrefix(word, prefix, true) {
+		if int(w.runes) < cfg.MinLength || !hasPrefix(word, prefix, true) {
 			continue
 		}
-		// Data is the count: resolve has no document to count in.
-		data := idx.data(w)
-		if word == typed {
-			if w.count == 1 {
-				continue
-			}
-			data = strconv.AppendInt(nil, int64(w.count-1), 10)
+		item, ok := wordItem(idx, w, word == typed)
+		if !ok {
+			continue
 		}
-		if len(list.Items) == cfg.MaxItems {
-			list.IsIncomplete = true
-			break
+		if len(items) == cfg.MaxItems {
+			return items, true
 		}
-		list.Items = append(list.Items, sdk.CompletionItem{Label: word, Kind: sdk.KindText, Data: data})
+		items = append(items, item)
 	}
-	return list, nil
+	return items, false
+}
+
+// wordItem is the item of w; for the word being typed, its count leaves
+// out the occurrence being typed, and ok is false if there is no other.
+// Data is the count: resolve has no document to count in.
+func wordItem(idx *wordIndex, w *indexedWord, typed bool) (item sdk.CompletionItem, ok bool) {
+	data := idx.data(w)
+	if typed {
+		if w.count == 1 {
+			return item, false
+		}
+		data = strconv.AppendInt(nil, int64(w.count-1), 10)
+	}
+	return sdk.CompletionItem{Label: idx.word(w), Kind: sdk.KindText, Data: data}, true
+}
+
+// prefixedWords appends the items of the words idx.words[i:j], which all
+// start with the prefix, that have at least cfg.MinLength characters, at
+// most cfg.MaxItems; it reports whether it left some out. Its loop has no
+// branch of its own but the loop's: each word is written into the next
+// item, which is then kept or not by arithmetic, because in a guest every
+// jump costs a preemption check (~50 ns; see sdk.Index). The word being
+// typed is found first, by a binary search, and added on its own.
+func prefixedWords(items []sdk.CompletionItem, idx *wordIndex, i, j int, typed string) ([]sdk.CompletionItem, bool) {
+	t := j // where typed is among the words, or j
+	if typed != "" {
+		if a, b := idx.prefixRange(typed, false); a < b && idx.word(&idx.words[a]) == typed {
+			t = a
+		}
+	}
+	items = slices.Grow(items, min(j-i, cfg.MaxItems))
+	items, k := keptWords(items, idx, i, t)
+	if k == t && t < j {
+		if item, ok := wordItem(idx, &idx.words[t], true); ok && int(idx.words[t].runes) >= cfg.MinLength {
+			if len(items) == cfg.MaxItems {
+				return items, true
+			}
+			items = append(items, item)
+		}
+		items, k = keptWords(items, idx, t+1, j)
+	}
+	// Stopped at cfg.MaxItems: were there more?
+	for ; k < j; k++ {
+		if w := &idx.words[k]; int(w.runes) >= cfg.MinLength && (k != t || w.count > 1) {
+			return items, true
+		}
+	}
+	return items, false
+}
+
+// keptWords appends the items of the words idx.words[from:to] that have at
+// least cfg.MinLength characters, until items holds cfg.MaxItems; it
+// returns where it stopped. items has room for them (prefixedWords).
+func keptWords(items []sdk.CompletionItem, idx *wordIndex, from, to int) ([]sdk.CompletionItem, int) {
+	n := len(items)
+	room := items[:cap(items)]
+	for k := from; k < to; k++ {
+		if n == cfg.MaxItems {
+			return room[:n], k
+		}
+		w := &idx.words[k]
+		room[n] = sdk.CompletionItem{Label: idx.word(w), Kind: sdk.KindText, Data: idx.data(w)}
+		n += int(uint64(int64(cfg.MinLength)-int64(w.runes)-1) >> 63) // 1 if w has MinLength characters
+	}
+	return room[:n], to
 }
 
 // prepareMin is the size from which the host sends texts to prepare: a

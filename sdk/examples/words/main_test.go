@@ -501,3 +501,54 @@ func TestSortWordsRepeated(t *testing.T) {
 		t.Errorf("sortWords = %q, want %q", got, want)
 	}
 }
+
+// FuzzPrefixedWords holds the case-sensitive completion, whose loop keeps
+// or drops items by arithmetic (prefixedWords), to the plain loop over the
+// same words (the one matchingWords runs for ignoreCase): the same items,
+// counts and incompleteness for any text, cursor, minLength and maxItems.
+func FuzzPrefixedWords(f *testing.F) {
+	f.Add("hello help hello hel", 20, 3, 2)
+	f.Add("word1 word2 word3 wor word4", 23, 1, 3)
+	f.Add("aa ab ac ad ae a", 16, 1, 5)
+	f.Fuzz(func(t *testing.T, text string, offset, minLength, maxItems int) {
+		if offset < 0 || offset > len(text) {
+			return
+		}
+		saved := cfg
+		defer func() { cfg = saved }()
+		cfg.MinLength, cfg.MaxItems = 1+int(uint(minLength)%4), 1+int(uint(maxItems)%6)
+		start, end := wordBounds(text, offset)
+		prefix, typed := text[start:offset], ""
+		if start < end && isWordStart(text[start:end]) {
+			typed = text[start:end]
+		}
+		idx := buildIndex(text)
+		i, j := idx.prefixRange(prefix, false)
+		got, gotMore := prefixedWords(nil, idx, i, j, typed)
+		var want []sdk.CompletionItem
+		wantMore := false
+		for k := i; k < j; k++ {
+			w := &idx.words[k]
+			if int(w.runes) < cfg.MinLength {
+				continue
+			}
+			item, ok := wordItem(idx, w, idx.word(w) == typed)
+			if !ok {
+				continue
+			}
+			if len(want) == cfg.MaxItems {
+				wantMore = true
+				break
+			}
+			want = append(want, item)
+		}
+		if len(got) != len(want) || gotMore != wantMore {
+			t.Fatalf("prefixedWords = %d items (more %v), want %d (more %v)", len(got), gotMore, len(want), wantMore)
+		}
+		for k := range want {
+			if got[k].Label != want[k].Label || string(got[k].Data) != string(want[k].Data) || got[k].Kind != want[k].Kind {
+				t.Fatalf("item %d = %+v, want %+v", k, got[k], want[k])
+			}
+		}
+	})
+}
