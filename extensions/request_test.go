@@ -1,6 +1,7 @@
 package extensions
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -96,8 +97,13 @@ func FuzzDecodeCompletionFast(f *testing.F) {
 	f.Add([]byte(`{"result":{"items":[{"label":"a","data":01}]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var fast abi.CompletionResult
-		if !decodeCompletionFast(data, &fast) {
+		guest := bytes.Clone(data) // the guest's memory
+		if !decodeCompletionFast(guest, &fast) {
 			return
+		}
+		// The guest's next call writes over it: nothing decoded may change.
+		for i := range guest {
+			guest[i] = 'x'
 		}
 		var resp struct {
 			Result abi.CompletionResult `json:"result"`

@@ -3,6 +3,7 @@ package extensions
 import (
 	"bytes"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/lsphost/lsphost/abi"
 )
@@ -52,19 +53,26 @@ func decodeDiagnosticsFast(data []byte, out *abi.DiagnosticsResult) bool {
 type jsonScanner struct {
 	data []byte
 	i    int
-	// copied is data as a string, made the first time a decoded string
-	// needs bytes of its own (data is the guest's memory, reused by its
-	// next call): the strings decoded are parts of it, one allocation per
-	// response instead of one per string.
-	copied string
+	// copied is a copy of data, made the first time a decoded value needs
+	// bytes of its own (data is the guest's memory, reused by its next
+	// call): the strings and raw values decoded are parts of it, one
+	// allocation per response instead of one per value. Nothing writes to
+	// it once made.
+	copied []byte
 }
 
 // owned returns data[start:end] as a string that outlives data.
 func (s *jsonScanner) owned(start, end int) string {
-	if s.copied == "" {
-		s.copied = string(s.data)
+	return unsafe.String(unsafe.SliceData(s.ownedBytes(start, end)), end-start)
+}
+
+// ownedBytes returns data[start:end] as bytes that outlive data, with no
+// room to append into (the bytes after them are other values').
+func (s *jsonScanner) ownedBytes(start, end int) []byte {
+	if s.copied == nil {
+		s.copied = bytes.Clone(s.data)
 	}
-	return s.copied[start:end]
+	return s.copied[start:end:end]
 }
 
 func (s *jsonScanner) ws() {
@@ -265,6 +273,9 @@ func (s *jsonScanner) completionItems() ([]abi.CompletionItem, bool) {
 	if s.next(']') {
 		return items, true
 	}
+	// Each item has one "label" key, and no string holds those 7 bytes
+	// (its quotes would be escaped): room for them all at once.
+	items = make([]abi.CompletionItem, 0, bytes.Count(s.data[s.i:], []byte(`"label"`)))
 	for {
 		var it abi.CompletionItem
 		if !s.completionItem(&it) {
@@ -309,7 +320,7 @@ func (s *jsonScanner) completionItem(it *abi.CompletionItem) bool {
 			s.ws()
 			start := s.i
 			if _, ok = s.int(); ok {
-				it.Data = append([]byte(nil), s.data[start:s.i]...) // a few digits
+				it.Data = s.ownedBytes(start, s.i) // a few digits
 			}
 			return 512, ok
 		}

@@ -128,26 +128,62 @@ func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem
 		jb, _ := json.Marshal(b)
 		return strings.Compare(string(ja), string(jb))
 	})
-	type key struct {
-		label, insert string
-		kind          protocol.CompletionItemKind
+	sameInsert := func(a, b *protocol.CompletionItem) bool {
+		return a.Label == b.Label && a.Kind == b.Kind && insertOf(a) == insertOf(b)
 	}
-	seen := make(map[key]bool, len(items))
-	out := make([]protocol.CompletionItem, 0, len(items))
+	// Items that insert the same thing have the same label. Without sort
+	// texts, the order keeps the items of a label together, and only those
+	// are compared; otherwise a set of what was kept finds them.
+	var seen map[insertKey]bool
+	for i := range items {
+		if items[i].SortText != "" {
+			seen = make(map[insertKey]bool, len(items))
+			break
+		}
+	}
+	// Already in order (one extension's sorted answer, the usual case), the
+	// items are compacted where they are instead of copied.
+	out := items[:0]
+	for k, i := range order {
+		if int(i) != k {
+			out = make([]protocol.CompletionItem, 0, len(items))
+			break
+		}
+	}
+	group := 0 // where the items of the last label kept start in out
 	for _, i := range order {
-		it := items[i]
-		insert := it.InsertText
-		if it.TextEdit != nil {
-			insert = it.TextEdit.NewText
+		it := &items[i]
+		if seen != nil {
+			k := insertKey{it.Label, insertOf(it), it.Kind}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		} else {
+			if len(out) > 0 && out[len(out)-1].Label != it.Label {
+				group = len(out)
+			}
+			if slices.ContainsFunc(out[group:], func(kept protocol.CompletionItem) bool { return sameInsert(&kept, it) }) {
+				continue
+			}
 		}
-		k := key{it.Label, insert, it.Kind}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, it)
+		out = append(out, *it)
 	}
 	return out
+}
+
+// insertKey is what an item inserts: items with the same are merged.
+type insertKey struct {
+	label, insert string
+	kind          protocol.CompletionItemKind
+}
+
+// insertOf is the text it inserts besides its label.
+func insertOf(it *protocol.CompletionItem) string {
+	if it.TextEdit != nil {
+		return it.TextEdit.NewText
+	}
+	return it.InsertText
 }
 
 // resolveCompletion sends an item back to the extension that produced it

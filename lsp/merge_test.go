@@ -56,6 +56,15 @@ func TestMergeCompletions(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("mergeCompletions() = %+v\nwant %+v", got, want)
 	}
+	// Without sort texts (merged by comparing the items of each label).
+	got = mergeCompletions([]protocol.CompletionItem{
+		item("beta", "words", 1), item("alpha", "words", 1), item("alpha", "other", 1),
+		item("alpha", "other", 3), item("alpha", "words", 3), item("beta", "other", 2),
+	})
+	want = []protocol.CompletionItem{item("alpha", "other", 1), item("alpha", "other", 3), item("beta", "other", 2), item("beta", "words", 1)}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mergeCompletions() without sort texts = %+v\nwant %+v", got, want)
+	}
 }
 
 // FuzzMergeOrder checks that merged output does not depend on the order in
@@ -63,6 +72,7 @@ func TestMergeCompletions(t *testing.T) {
 func FuzzMergeOrder(f *testing.F) {
 	f.Add(uint64(1), uint8(10))
 	f.Add(uint64(42), uint8(40))
+	f.Add(uint64(43), uint8(40))
 	f.Fuzz(func(t *testing.T, seed uint64, n uint8) {
 		r := rand.New(rand.NewPCG(seed, seed))
 		words := []string{"a", "b", "ab", "é", ""}
@@ -74,7 +84,7 @@ func FuzzMergeOrder(f *testing.F) {
 			diags = append(diags, d)
 			it := item(words[r.IntN(len(words))], words[r.IntN(len(words))], protocol.CompletionItemKind(1+r.IntN(3)))
 			it.Detail = words[r.IntN(len(words))]
-			if r.IntN(3) == 0 {
+			if seed%2 == 0 && r.IntN(3) == 0 { // odd seeds: no sort texts
 				it.SortText = words[r.IntN(len(words))]
 			}
 			items = append(items, it)
@@ -90,6 +100,24 @@ func FuzzMergeOrder(f *testing.F) {
 			t.Fatalf("mergeDiagnostics depends on input order:\n%+v\n%+v", d1, d2)
 		}
 		c1 := mergeCompletions(append([]protocol.CompletionItem(nil), items...))
+		// Exactly one item for each thing inserted.
+		kept := map[insertKey]bool{}
+		for _, it := range c1 {
+			k := insertKey{it.Label, insertOf(&it), it.Kind}
+			if kept[k] {
+				t.Fatalf("mergeCompletions kept %+v twice: %+v", k, c1)
+			}
+			kept[k] = true
+		}
+		for _, it := range items {
+			if k := (insertKey{it.Label, insertOf(&it), it.Kind}); !kept[k] {
+				t.Fatalf("mergeCompletions lost %+v: %+v", k, c1)
+			}
+		}
+		// A merged list is in order already: merged again (in place), it stays.
+		if again := mergeCompletions(append([]protocol.CompletionItem(nil), c1...)); !reflect.DeepEqual(again, c1) {
+			t.Fatalf("mergeCompletions of its own output:\n%+v\nwant\n%+v", again, c1)
+		}
 		shuffle(items)
 		c2 := mergeCompletions(items)
 		if !reflect.DeepEqual(c1, c2) {
