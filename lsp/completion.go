@@ -237,7 +237,7 @@ func encodeCompletionList(list *protocol.CompletionList) (encodedJSON, error) {
 			return json.Marshal(list)
 		}
 	}
-	b := make([]byte, 0, 64+len(list.Items)*128)
+	b := make([]byte, 0, completionListSize(list.Items))
 	b = append(b, `{"isIncomplete":`...)
 	b = jsonenc.AppendBool(b, list.IsIncomplete)
 	b = append(b, `,"items":[`...)
@@ -251,6 +251,34 @@ func encodeCompletionList(list *protocol.CompletionList) (encodedJSON, error) {
 		}
 	}
 	return append(b, "]}"...), nil
+}
+
+// completionListSize is about the size of the encoded items, so that
+// encoding them allocates once: their strings (escapes aside) with their
+// keys, as appendCompletionItem writes them.
+func completionListSize(items []protocol.CompletionItem) int {
+	field := func(key, value string) int {
+		if value == "" {
+			return 0
+		}
+		return len(key) + len(value) + len(`"":"",`)
+	}
+	size := 64
+	for i := range items {
+		it := &items[i]
+		size += len(`{"kind":25,"label":""},`) + len(it.Label) + field("detail", it.Detail) + field("filterText", it.FilterText) +
+			field("insertText", it.InsertText) + len(`"insertTextFormat":2,`) + field("sortText", it.SortText)
+		if data, ok := it.Data.(completionData); ok {
+			size += len(`"data":{"extension":"",`) + len(data.Extension) + field("uri", string(data.URI)) + len(`"data":},`) + len(data.Data)
+		}
+		if doc, ok := it.Documentation.(protocol.MarkupContent); ok {
+			size += len(`"documentation":{"kind":"","value":""},`) + len(doc.Kind) + len(doc.Value)
+		}
+		if it.TextEdit != nil {
+			size += len(`,"textEdit":{"range":{"start":{"line":4294967295,"character":4294967295},"end":{"line":4294967295,"character":4294967295}},"newText":""}`) + len(it.TextEdit.NewText)
+		}
+	}
+	return size
 }
 
 // encodable reports whether appendCompletionItem knows every field it has.

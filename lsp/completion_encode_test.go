@@ -42,6 +42,16 @@ func TestEncodeCompletionList(t *testing.T) {
 	if got, err := encodeCompletionList(bad); err == nil {
 		t.Errorf("invalid data encoded as %s, want an error", got)
 	}
+	// A word completion's list is written into one allocation
+	// (completionListSize): no growing on the way.
+	words := &protocol.CompletionList{}
+	for i := range 300 {
+		words.Items = append(words.Items, protocol.CompletionItem{Label: "delta_" + strconv.Itoa(i), Kind: protocol.CompletionItemKindText,
+			Data: completionData{Extension: "words", URI: "file:///home/someone/src/github.com/example/project/internal/completion/large_file.go", Data: json.RawMessage("3")}})
+	}
+	if n := testing.AllocsPerRun(10, func() { encodeCompletionList(words) }); n != 1 {
+		t.Errorf("encodeCompletionList made %v allocations for 300 words, want 1", n)
+	}
 }
 
 // TestAppendFrame: a frame's body is what json.Marshal writes for the
