@@ -102,7 +102,8 @@ func (s *server) completionItem(t *text.Snapshot, data completionData, it abi.Co
 
 // mergeCompletions orders items by their sort text (or label), then label,
 // then extension, and keeps the first of items that would insert the same
-// thing. The order does not depend on which extension answered first.
+// thing. The order does not depend on which extension answered first. The
+// result may be items itself, rewritten: items is not used after.
 func mergeCompletions(items []protocol.CompletionItem) []protocol.CompletionItem {
 	sortKey := func(it *protocol.CompletionItem) string {
 		if it.SortText != "" {
@@ -178,7 +179,7 @@ type insertKey struct {
 	kind          protocol.CompletionItemKind
 }
 
-// insertOf is the text it inserts besides its label.
+// insertOf is the text it inserts instead of its label, if any.
 func insertOf(it *protocol.CompletionItem) string {
 	if it.TextEdit != nil {
 		return it.TextEdit.NewText

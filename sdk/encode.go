@@ -313,7 +313,8 @@ func shortIntegerFlaw(b []byte) uint64 {
 	return above(n, 8) | nonZero(uint64(n))&nonZero(flaw)
 }
 
-// word reads the 8 bytes of b at i as a little-endian word.
+// word reads the 8 bytes of b at i as a little-endian word; b must hold
+// them (only b[i] is checked).
 func word(b []byte, i int) uint64 {
 	return *(*uint64)(unsafe.Pointer(&b[i]))
 }
