@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
@@ -39,6 +40,18 @@ func active(offset int32, b []byte) []byte {
 // memoryAfterStart instantiates code without running anything in it and
 // returns its memory, or the instantiation's error.
 func memoryAfterStart(t testing.TB, code []byte) ([]byte, error) {
+	return startedMemory(t, func(rt wazero.Runtime) (api.Module, error) {
+		compiled, err := rt.CompileModule(context.Background(), code)
+		if err != nil {
+			t.Fatalf("compile: %v", err)
+		}
+		return rt.InstantiateModule(context.Background(), compiled, wazero.NewModuleConfig().WithStartFunctions())
+	})
+}
+
+// startedMemory returns the memory of the module start makes in a fresh
+// runtime with lsphost's imports, or start's error.
+func startedMemory(t testing.TB, start func(wazero.Runtime) (api.Module, error)) ([]byte, error) {
 	t.Helper()
 	ctx := context.Background()
 	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
@@ -46,11 +59,7 @@ func memoryAfterStart(t testing.TB, code []byte) ([]byte, error) {
 	if err := linkImports(ctx, rt); err != nil {
 		t.Fatal(err)
 	}
-	compiled, err := rt.CompileModule(ctx, code)
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	mod, err := rt.InstantiateModule(ctx, compiled, wazero.NewModuleConfig().WithStartFunctions())
+	mod, err := start(rt)
 	if err != nil {
 		return nil, err
 	}

@@ -39,19 +39,7 @@ func startPrepared(t testing.TB, rt wazero.Runtime, code []byte) (api.Module, er
 // preparedMemory is the memory an instance of code starts with as lsphost
 // runs it, or the instantiation's error.
 func preparedMemory(t testing.TB, code []byte) ([]byte, error) {
-	t.Helper()
-	ctx := context.Background()
-	rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter())
-	defer rt.Close(ctx)
-	if err := linkImports(ctx, rt); err != nil {
-		t.Fatal(err)
-	}
-	mod, err := startPrepared(t, rt, code)
-	if err != nil {
-		return nil, err
-	}
-	mem, _ := mod.Memory().Read(0, mod.Memory().Size())
-	return bytes.Clone(mem), nil
+	return startedMemory(t, func(rt wazero.Runtime) (api.Module, error) { return startPrepared(t, rt, code) })
 }
 
 func hasDataSection(code []byte) bool {
