@@ -145,7 +145,10 @@ type (
 	// Severity is a diagnostic's severity; 0 means SeverityError.
 	Severity = abi.Severity
 	// CompletionList answers a completion request: Items, and IsIncomplete
-	// when the editor should ask again as the user types on.
+	// when the editor should ask again as the user types on. A list whose
+	// items have only a Label (up to 32 bytes of printable ASCII without
+	// '"' or '\\'), a Kind and integer Data of up to 8 bytes, as a word
+	// completion's do, is written several times faster than others.
 	CompletionList = abi.CompletionResult
 	// CompletionItem is one completion proposal.
 	CompletionItem = abi.CompletionItem
