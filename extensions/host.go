@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -59,6 +60,7 @@ type Host struct {
 
 	mu      sync.Mutex
 	modules map[moduleKey]*sharedModule
+	reads   map[string]*moduleFile // module files being read, by path
 	// declarations are the declaration cache's files as read or written
 	// in this session, by name: read once, and not written again the same.
 	declarations map[string][]byte
@@ -67,7 +69,8 @@ type Host struct {
 // NewHost returns a Host. An unusable CacheDir is logged and replaced by an
 // in-memory cache: it costs start-up time, not correctness.
 func NewHost(opts Options) *Host {
-	h := &Host{opts: opts, log: opts.Logger, modules: map[moduleKey]*sharedModule{}, declarations: map[string][]byte{}}
+	h := &Host{opts: opts, log: opts.Logger, modules: map[moduleKey]*sharedModule{}, reads: map[string]*moduleFile{},
+		declarations: map[string][]byte{}}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -85,6 +88,42 @@ func NewHost(opts Options) *Host {
 	return h
 }
 
+// moduleFile is a module file as read, and the hash of its bytes.
+type moduleFile struct {
+	done  chan struct{} // closed once the fields are set
+	stamp wasmStamp     // taken before reading: a later write shows as a change
+	code  []byte
+	hash  [2]uint64 // with moduleSeeds
+	err   error
+}
+
+// readModule reads and hashes the module file path, or waits for the read
+// of it under way: extensions configured from one file (the same module
+// with other settings) load at once, and one read and hash (~3 ms for a Go
+// guest) do for all of them instead of competing for the cores with the
+// first one's compilation. A load that starts after the read ends reads
+// the file again.
+func (h *Host) readModule(path string) *moduleFile {
+	h.mu.Lock()
+	if f := h.reads[path]; f != nil {
+		h.mu.Unlock()
+		<-f.done
+		return f
+	}
+	f := &moduleFile{done: make(chan struct{})}
+	h.reads[path] = f
+	h.mu.Unlock()
+	f.stamp, _ = stampOf(path)
+	if f.code, f.err = os.ReadFile(path); f.err == nil {
+		f.hash = [2]uint64{maphash.Bytes(moduleSeeds[0], f.code), maphash.Bytes(moduleSeeds[1], f.code)}
+	}
+	h.mu.Lock()
+	delete(h.reads, path)
+	h.mu.Unlock()
+	close(f.done)
+	return f
+}
+
 // Close releases the compilation cache. Extensions must be closed first.
 func (h *Host) Close(ctx context.Context) error { return h.cache.Close(ctx) }
 
@@ -93,14 +132,14 @@ func (h *Host) Close(ctx context.Context) error { return h.cache.Close(ctx) }
 // say what is wrong with the extension, not which one it is: the caller
 // knows where spec came from.
 func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
-	stamp, _ := stampOf(spec.Wasm) // before reading: a later write shows as a change
-	code, err := os.ReadFile(spec.Wasm)
-	if errors.Is(err, fs.ErrNotExist) {
+	file := h.readModule(spec.Wasm)
+	if errors.Is(file.err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s not found: build the extension or correct the wasm path", spec.Wasm)
 	}
-	if err != nil {
-		return nil, err
+	if file.err != nil {
+		return nil, file.err
 	}
+	code, stamp := file.code, file.stamp
 	if spec.SHA256 != "" {
 		sum := sha256.Sum256(code)
 		if got := hex.EncodeToString(sum[:]); got != spec.SHA256 {
@@ -112,7 +151,7 @@ func (h *Host) Load(ctx context.Context, spec Spec) (*Extension, error) {
 		return nil, err
 	}
 	ext := &Extension{spec: spec, host: h, mounts: mounts, stamp: stamp}
-	if ext.module, err = h.module(ctx, spec, code); err != nil {
+	if ext.module, err = h.module(ctx, spec, file); err != nil {
 		ext.Close(ctx)
 		return nil, err
 	}

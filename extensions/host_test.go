@@ -1023,3 +1023,41 @@ func TestSearchChunks(t *testing.T) {
 	}()
 	searchChunks(ctx, fill, []byte("xyz"))
 }
+
+// TestReadModuleOnce: a load of a module file that another load is reading
+// waits for that read and takes its bytes; one that starts after the read
+// ended reads the file again, and sees a change.
+func TestReadModuleOnce(t *testing.T) {
+	h := NewHost(Options{})
+	path := filepath.Join(t.TempDir(), "m.wasm")
+	if err := os.WriteFile(path, []byte("first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A read under way, as the first of two loads leaves it.
+	reading := &moduleFile{done: make(chan struct{}), code: []byte("being read")}
+	h.reads[path] = reading
+	got := make(chan *moduleFile)
+	go func() { got <- h.readModule(path) }()
+	select {
+	case f := <-got:
+		t.Fatalf("readModule returned %q while the read under way was not done", f.code)
+	case <-time.After(50 * time.Millisecond):
+	}
+	h.mu.Lock()
+	delete(h.reads, path)
+	h.mu.Unlock()
+	close(reading.done)
+	if f := <-got; f != reading {
+		t.Fatalf("readModule read %q itself, want the read under way", f.code)
+	}
+	// Later loads read the file as it is then.
+	if f := h.readModule(path); string(f.code) != "first" || f.err != nil {
+		t.Fatalf("readModule = %q, %v; want the file", f.code, f.err)
+	}
+	if err := os.WriteFile(path, []byte("second"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if f := h.readModule(path); string(f.code) != "second" || len(h.reads) != 0 {
+		t.Fatalf("readModule = %q (%d reads left); want the changed file, none left", f.code, len(h.reads))
+	}
+}

@@ -62,11 +62,12 @@ func (e *moduleError) describe(wasm string) error {
 	return fmt.Errorf("compile %s: %w", wasm, e.err)
 }
 
-// module returns the compiled module for code and spec's memory limit,
+// module returns the compiled module for file and spec's memory limit,
 // compiling it unless another extension did; each successful call must be
 // matched by a release.
-func (h *Host) module(ctx context.Context, spec Spec, code []byte) (*sharedModule, error) {
-	key := moduleKey{[2]uint64{maphash.Bytes(moduleSeeds[0], code), maphash.Bytes(moduleSeeds[1], code)}, len(code), memoryPages(spec)}
+func (h *Host) module(ctx context.Context, spec Spec, file *moduleFile) (*sharedModule, error) {
+	code := file.code
+	key := moduleKey{file.hash, len(code), memoryPages(spec)}
 	h.mu.Lock()
 	m := h.modules[key]
 	if m == nil {
