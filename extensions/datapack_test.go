@@ -81,13 +81,21 @@ func segmentsOf(t testing.TB, code []byte) int {
 	return 0
 }
 
-// TestPackData: the modules lsphost runs are rewritten to a few data
-// segments and start with exactly the memory the original would have.
-func TestPackData(t *testing.T) {
-	goGuest, err := os.ReadFile(wasmbuild.Example(t, "todo"))
+// todoBytes is the todo example as built: a Go guest with ~40,000 data
+// segments.
+func todoBytes(t *testing.T) []byte {
+	t.Helper()
+	code, err := os.ReadFile(wasmbuild.Example(t, "todo"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return code
+}
+
+// TestPackData: the modules lsphost runs are rewritten to a few data
+// segments and start with exactly the memory the original would have.
+func TestPackData(t *testing.T) {
+	goGuest := todoBytes(t)
 	for _, tc := range []struct {
 		name string
 		code []byte
@@ -119,10 +127,7 @@ func TestPackData(t *testing.T) {
 // TestPackDataLeavesAlone: what packData cannot prove equivalent, or would
 // not gain from, comes back as it was.
 func TestPackDataLeavesAlone(t *testing.T) {
-	goGuest, err := os.ReadFile(wasmbuild.Example(t, "todo"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	goGuest := todoBytes(t)
 	a, b := active(10, []byte("a")), active(20, []byte("b"))
 	passive := append([]byte{1, 1}, 'p')
 	withDataCount := dataModule(a, b)

@@ -3,14 +3,11 @@ package extensions
 import (
 	"bytes"
 	"context"
-	"os"
 	"runtime"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
-
-	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
 // imagesSupported is whether this platform takes data out into images.
@@ -60,10 +57,7 @@ func TestMemoryImage(t *testing.T) {
 	if !imagesSupported {
 		t.Skip("memory images need Linux on amd64 or arm64; packData is tested on its own")
 	}
-	goGuest, err := os.ReadFile(wasmbuild.Example(t, "todo"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	goGuest := todoBytes(t)
 	for _, tc := range []struct {
 		name string
 		code []byte
@@ -136,10 +130,7 @@ func TestMemoryImageCopyOnWrite(t *testing.T) {
 // keeps its data section, and so its behaviour: a segment past the memory
 // still fails the instantiation.
 func TestSplitDataLeavesAlone(t *testing.T) {
-	goGuest, err := os.ReadFile(wasmbuild.Example(t, "todo"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	goGuest := todoBytes(t)
 	a, b := active(10, []byte("a")), active(20, []byte("b"))
 	withDataCount := dataModule(a, b)
 	withDataCount = append(withDataCount[:25:25], append([]byte{sectionDataCount, 1, 2}, withDataCount[25:]...)...)
