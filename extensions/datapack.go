@@ -1,7 +1,6 @@
 package extensions
 
 import (
-	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -24,27 +23,15 @@ import (
 // segments by index). Anything else, or any doubt about the encoding,
 // returns code unchanged, for wazero to accept or reject.
 func packData(code []byte) []byte {
-	const header = 8 // "\0asm" and version 1
-	if len(code) < header || !bytes.Equal(code[:header], []byte("\x00asm\x01\x00\x00\x00")) {
+	sections, ok := moduleSections(code)
+	if !ok {
 		return code
 	}
-	dataStart, dataEnd := -1, -1 // the data section, with its id and size
-	var data []byte              // its contents
-	for pos := header; pos < len(code); {
-		id := code[pos]
-		size, n := readU32(code[pos+1:])
-		if n == 0 || uint64(pos+1+n)+uint64(size) > uint64(len(code)) {
-			return code
-		}
-		end := pos + 1 + n + int(size)
-		switch {
-		case id == sectionDataCount, id == sectionData && dataStart >= 0:
-			return code
-		case id == sectionData:
-			data, dataStart, dataEnd = code[pos+1+n:end], pos, end
-		}
-		pos = end
+	dataSec, ok := onlyDataSection(sections)
+	if !ok {
+		return code
 	}
+	data, dataStart, dataEnd := dataSec.body, dataSec.start, dataSec.end
 	segs, ok := readSegments(data)
 	if !ok {
 		return code
@@ -61,6 +48,50 @@ func packData(code []byte) []byte {
 	out = appendU32(out, uint32(size))
 	out = appendPacked(out, data, segs, groups)
 	return append(out, code[dataEnd:]...)
+}
+
+// section is one section of a binary module: its id, its contents, and
+// where it starts (at its id) and ends in the module.
+type section struct {
+	id         byte
+	body       []byte
+	start, end int
+}
+
+// moduleSections returns the sections of the binary module code, in order,
+// or false if code is not one (another header, a size past the end).
+func moduleSections(code []byte) ([]section, bool) {
+	const header = 8 // "\0asm" and version 1
+	if len(code) < header || string(code[:header]) != "\x00asm\x01\x00\x00\x00" {
+		return nil, false
+	}
+	var sections []section
+	for pos := header; pos < len(code); {
+		size, n := readU32(code[pos+1:])
+		if n == 0 || uint64(pos+1+n)+uint64(size) > uint64(len(code)) {
+			return nil, false
+		}
+		end := pos + 1 + n + int(size)
+		sections = append(sections, section{id: code[pos], body: code[pos+1+n : end], start: pos, end: end})
+		pos = end
+	}
+	return sections, true
+}
+
+// onlyDataSection returns the module's data section, or false if it has
+// none, more than one, or a DataCount section (which memory.init and
+// data.drop need: they name segments by index, so the segments must stay
+// as they are).
+func onlyDataSection(sections []section) (data section, ok bool) {
+	for _, s := range sections {
+		switch {
+		case s.id == sectionDataCount, s.id == sectionData && ok:
+			return section{}, false
+		case s.id == sectionData:
+			data, ok = s, true
+		}
+	}
+	return data, ok
 }
 
 const (

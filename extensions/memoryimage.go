@@ -63,41 +63,34 @@ type dataLayout struct {
 // may overlap. Anything else, or any doubt about the encoding, is left to
 // packData and wazero.
 func splitData(code []byte) (dataLayout, bool) {
-	const header = 8 // "\0asm" and version 1
-	if len(code) < header || string(code[:header]) != "\x00asm\x01\x00\x00\x00" {
+	sections, ok := moduleSections(code)
+	if !ok {
 		return dataLayout{}, false
 	}
-	var data []byte
-	dataStart, dataEnd := -1, -1 // the data section, with its id and size
+	dataSec, ok := onlyDataSection(sections)
+	if !ok {
+		return dataLayout{}, false
+	}
 	minPages := -1
-	for pos := header; pos < len(code); {
-		id := code[pos]
-		size, n := readU32(code[pos+1:])
-		if n == 0 || uint64(pos+1+n)+uint64(size) > uint64(len(code)) {
+	for _, s := range sections {
+		if s.id != sectionMemory {
+			continue
+		}
+		// One memory, limits flag 0 (min) or 1 (min and max), in one section.
+		body := s.body
+		if minPages >= 0 || len(body) < 3 || body[0] != 1 || body[1] > 1 {
 			return dataLayout{}, false
 		}
-		body, end := code[pos+1+n:pos+1+n+int(size)], pos+1+n+int(size)
-		switch {
-		case id == sectionDataCount, id == sectionData && dataStart >= 0, id == sectionMemory && minPages >= 0:
+		pages, n := readU32(body[2:])
+		if n == 0 {
 			return dataLayout{}, false
-		case id == sectionData:
-			data, dataStart, dataEnd = body, pos, end
-		case id == sectionMemory:
-			// One memory, limits flag 0 (min) or 1 (min and max).
-			if len(body) < 3 || body[0] != 1 || body[1] > 1 {
-				return dataLayout{}, false
-			}
-			pages, n := readU32(body[2:])
-			if n == 0 {
-				return dataLayout{}, false
-			}
-			minPages = int(pages)
 		}
-		pos = end
+		minPages = int(pages)
 	}
-	if dataStart < 0 || minPages < 0 {
+	if minPages < 0 {
 		return dataLayout{}, false
 	}
+	data, dataStart, dataEnd := dataSec.body, dataSec.start, dataSec.end
 	segs, ok := parseSegments(data)
 	if !ok || len(segs) == 0 {
 		return dataLayout{}, false
