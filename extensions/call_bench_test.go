@@ -170,6 +170,27 @@ func BenchmarkInstantiate(b *testing.B) {
 	}
 }
 
+// BenchmarkLoadCold loads the todo Go guest with nothing cached, as the
+// first start after an extension changes does: wazero compiles every
+// function, on GOMAXPROCS workers. cpu-ns/op over ns/op is the cores the
+// load kept busy; -cpu 1,2 compares one worker with two.
+//
+//	go test -run '^$' -bench LoadCold -benchtime 3x -cpu 1,2 ./extensions
+func BenchmarkLoadCold(b *testing.B) {
+	spec := testSpec("todo", wasmbuild.Example(b, "todo"))
+	ctx := context.Background()
+	defer cputime.Report(b)()
+	for b.Loop() {
+		h := NewHost(Options{}) // an empty in-memory cache: nothing compiled
+		ext, err := h.Load(ctx, spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ext.Close(ctx)
+		h.Close(ctx)
+	}
+}
+
 // BenchmarkLoadCached loads the todo Go guest with its machine code already
 // in the compilation cache, as every start of lsphost after the first does:
 // reading the file, decoding and validating it, reading the cached code, and
