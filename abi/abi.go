@@ -56,7 +56,24 @@ const (
 	// text, or -1; searched natively. A range outside memory, or a text of
 	// 2^31 bytes or more, traps.
 	ImportIndex = "index"
+	// ImportRuns is "(text_ptr i32, text_len i32, class_ptr i32, out_ptr
+	// i32, out_cap i32) -> i32": the distinct runs of the text (maximal
+	// sequences of bytes of the class, a 32-byte bitmap), sorted by their
+	// bytes, found natively. It returns their number, and writes them to
+	// out (RunSize bytes each) if out_cap holds them all; -1 if there are
+	// more than MaxRuns. A range outside memory, or a text of 2^31 bytes
+	// or more, traps.
+	ImportRuns = "runs"
 )
+
+// A run as ImportRuns writes it: three little-endian u32, the offset of
+// its first occurrence in the text, its length and its number of
+// occurrences.
+const RunSize = 12
+
+// MaxRuns is the most distinct runs ImportRuns counts: it bounds the host
+// memory a call takes (~60 bytes a run).
+const MaxRuns = 1 << 18
 
 // ReadError is a negative result of ImportReadFile.
 type ReadError int64

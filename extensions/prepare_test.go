@@ -30,27 +30,32 @@ func startPrepare(t *testing.T, ctx context.Context, ext *Extension, d Document)
 	}
 }
 
-// TestRequestWaitsForPrepare: a completion asked for while the document is
+// TestRequestWaitsForPrepare: a request asked for while its document is
 // being prepared waits for the prepare and runs on the instance that
-// prepared, which has the text (not sent again) and the index: no second
-// instance is started to compute the same again.
+// prepared, which has the text (not sent again) and what it computed from
+// it: no second instance is started to compute the same again, though the
+// prepare takes longer than the pool waits before it grows.
 func TestRequestWaitsForPrepare(t *testing.T) {
 	t.Parallel()
-	ext := load(t, newHost(t, Options{}), testSpec("words", wasmbuild.Example(t, "words")))
-	text := &countedText{s: wordsText()} // ~700 KB: ~55 ms to index, longer than the pool waits to grow
-	d := Document{URI: "file:///w/big.txt", LanguageID: "plaintext", Version: 1, Text: text}
+	ext := load(t, newHost(t, Options{}), testSpec("prepares", wasmbuild.Build(t, "testdata/guests/prepares")))
+	text := &countedText{s: "slow to prepare"}
+	d := Document{URI: "file:///w/slow.txt", LanguageID: "plaintext", Version: 1, Text: text}
 	ctx := testContext(t)
 
 	prepared := startPrepare(t, ctx, ext, d)
-	list, err := ext.Completion(ctx, d, len(text.s), "") // wordsText ends with the prefix "ab"
-	if err != nil || len(list.Items) == 0 {
-		t.Fatalf("Completion = %d items, %v; want the words with the prefix", len(list.Items), err)
+	start := time.Now()
+	hover, err := ext.Hover(ctx, d, 0)
+	if want := "prepared version 1 (15 bytes), 1 prepares in all"; err != nil || hover.Contents != want {
+		t.Fatalf("Hover = %q, %v; want %q from the instance that prepared", hover.Contents, err, want)
 	}
 	if err := <-prepared; err != nil {
 		t.Fatalf("Prepare = %v", err)
 	}
 	if live, _ := ext.pool.counts(); live != 1 || text.copies != 1 {
-		t.Errorf("%d instances, text copied %d times; want the completion on the prepared instance (1, 1)", live, text.copies)
+		t.Errorf("%d instances, text copied %d times; want the request on the prepared instance (1, 1)", live, text.copies)
+	}
+	if waited := time.Since(start); waited < growAfter {
+		t.Errorf("the prepare ended %s after the request came, within the pool's wait to grow (%s): the test shows nothing", waited, growAfter)
 	}
 
 	// A request on another document does not wait for a prepare.

@@ -177,6 +177,7 @@ func linkImports(ctx context.Context, rt wazero.Runtime) error {
 		// functions, not reflection.
 		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(hostReadRequest), []api.ValueType{i32}, nil).Export(abi.ImportReadRequest).
 		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(hostIndex), []api.ValueType{i32, i32, i32, i32}, []api.ValueType{i32}).Export(abi.ImportIndex).
+		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(hostRuns), []api.ValueType{i32, i32, i32, i32, i32}, []api.ValueType{i32}).Export(abi.ImportRuns).
 		Instantiate(ctx)
 	return err
 }

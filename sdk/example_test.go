@@ -152,3 +152,18 @@ func ExampleLineEnd() {
 	fmt.Printf("%d %q\n", start, rest[:sdk.LineEnd(rest)])
 	// Output: 17 "TODO: check the item"
 }
+
+func ExampleRuns() {
+	var letters sdk.ByteClass
+	letters.Add('a', 'z')
+	text := "to be or not to be"
+	runs, _ := sdk.Runs(text, &letters)
+	for _, r := range runs {
+		fmt.Printf("%s %d (first at %d)\n", text[r.Start:r.End], r.Count, r.Start)
+	}
+	// Output:
+	// be 2 (first at 3)
+	// not 1 (first at 9)
+	// or 1 (first at 6)
+	// to 2 (first at 0)
+}

@@ -360,6 +360,21 @@ func summary(idx *wordIndex) []string {
 	return out
 }
 
+// FuzzBuildIndex: the index built from the text's runs (sdk.Runs) is the
+// index forEachWord finds, word for word: counts, character lengths, data
+// and places in the table.
+func FuzzBuildIndex(f *testing.F) {
+	f.Add("alpha beta 9beta _gamma alpha\ndelta alpha")
+	f.Add("über Straße straße über foo—bar foo bar—foo 3é é3")
+	f.Add("ab\u0301c abc a\xffb a\xc3 \U0001F642x x")
+	f.Add(strings.Repeat("value_12 value_123 value_1234 value_12345678 ", 30))
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := summary(buildIndex(text)), summary(scanIndex(text)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("buildIndex(%q)\n%q\nwant\n%q", text, got, want)
+		}
+	})
+}
+
 // FuzzUpdateIndex: an index updated for an edit is the index built from the
 // edited text.
 func FuzzUpdateIndex(f *testing.F) {

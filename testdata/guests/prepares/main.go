@@ -4,7 +4,9 @@
 // prepared". Each instance has its own record: the host sends the requests
 // on a prepared document to the instance that prepared it. A text
 // that starts with "spin" makes the prepare spin forever (the host must
-// stop it at its deadline).
+// stop it at its deadline); one that starts with "slow" makes it take a
+// while (4 million loop iterations: 40 ms at the very least, ~200 ms
+// under the host's preemption checks).
 package main
 
 import (
@@ -13,6 +15,10 @@ import (
 
 	"github.com/lsphost/lsphost/sdk"
 )
+
+// spun is what the slow prepare computes, kept so that its loop is not
+// optimized away.
+var spun int
 
 var last struct {
 	prepares, size int
@@ -25,6 +31,11 @@ func init() {
 		Prepare: func(doc *sdk.Document) error {
 			for strings.HasPrefix(doc.Text, "spin") {
 				last.prepares++ // never returns
+			}
+			if strings.HasPrefix(doc.Text, "slow") {
+				for i := 0; i < 4_000_000; i++ {
+					spun += i
+				}
 			}
 			last.prepares++
 			last.version, last.size = doc.Version, len(doc.Text)
