@@ -106,9 +106,9 @@ var wordBytes = func() (c sdk.ByteClass) {
 	return c
 }()
 
-// asciiHash returns forEachWord's hash of the word text[start:end] (of at
-// least eight bytes), and whether it is all ASCII: the hash is of no use
-// otherwise.
+// asciiHash returns forEachWord's hash of the word text[start:end] (text
+// at least eight bytes long, for load8), and whether it is all ASCII: the
+// hash is of no use otherwise.
 func asciiHash(text string, start, end int) (hash uint32, ascii bool) {
 	h, high := uint64(hashBasis), uint64(0)
 	for i := start; i < end; i += 8 {
