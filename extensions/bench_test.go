@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lsphost/lsphost/internal/cputime"
 	"github.com/lsphost/lsphost/internal/wasmbuild"
 )
 
@@ -88,6 +89,24 @@ func wordsText() string {
 		sb.WriteString("\n")
 	}
 	return sb.String() + "ab"
+}
+
+// BenchmarkPrepareWords measures the prepare lsphost sends when a large
+// document opens: the words example indexes a text it has not seen
+// (wordsText, another document each iteration), which the first completion
+// on it would otherwise wait for.
+//
+//	go test -run '^$' -bench PrepareWords ./extensions
+func BenchmarkPrepareWords(b *testing.B) {
+	ext := load(b, newHost(b, Options{}), testSpec("words", wasmbuild.Example(b, "words")))
+	text := wordsText()
+	defer cputime.Report(b)()
+	for i := 0; b.Loop(); i++ {
+		d := Document{URI: fmt.Sprintf("file:///w/prepare/%d.txt", i), LanguageID: "plaintext", Version: 1, Text: StringText(text)}
+		if err := ext.Prepare(context.Background(), d); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkCompletionWordsNewText measures the first completion on a text
