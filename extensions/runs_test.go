@@ -70,7 +70,8 @@ func FuzzDistinctRuns(f *testing.F) {
 
 // TestDistinctRunsLimits: more than abi.MaxRuns distinct runs are refused,
 // exactly as many are counted, and a passed deadline stops a count that has
-// more than a chunk to go.
+// more than a chunk to go, or a sort of more than a sort chunk's
+// comparisons.
 func TestDistinctRunsLimits(t *testing.T) {
 	t.Parallel()
 	var letters [32]byte
@@ -95,12 +96,22 @@ func TestDistinctRunsLimits(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	defer func() {
-		if r := recover(); r != context.Canceled {
-			t.Errorf("distinctRuns past its deadline with more than a chunk to go: recovered %v, want a panic (a trap) with %v", r, context.Canceled)
-		}
-	}()
-	distinctRuns(ctx, bytes.Repeat([]byte("ab "), searchChunk), &letters)
+	for _, c := range []struct {
+		name string
+		text []byte
+	}{
+		{"more than a chunk to count", bytes.Repeat([]byte("ab "), searchChunk)},
+		{"less than a chunk, more than a sort chunk to sort", text[:40000]}, // ~8,000 runs
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r != context.Canceled {
+					t.Errorf("distinctRuns past its deadline, %s: recovered %v, want a panic (a trap) with %v", c.name, r, context.Canceled)
+				}
+			}()
+			distinctRuns(ctx, c.text, &letters)
+		}()
+	}
 }
 
 // TestRunsInGuest: sdk.Runs in a Go guest, through the runs import, gives
