@@ -11,8 +11,11 @@ import (
 	"hash/maphash"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -216,6 +219,40 @@ func checkExports(m wazero.CompiledModule) error {
 		errs = append(errs, errors.New(`missing export "memory"`))
 	}
 	return errors.Join(errs...)
+}
+
+// unprovidedImports describes each function m imports that rt does not
+// provide, or provides with another signature. Only WASI and lsphost's own
+// module count: a module's other imports would not be linked either.
+func unprovidedImports(rt wazero.Runtime, m wazero.CompiledModule) []string {
+	var bad []string
+	for _, fn := range m.ImportedFunctions() {
+		mod, name, _ := fn.Import()
+		var provided api.FunctionDefinition
+		if host := rt.Module(mod); host != nil && (mod == abi.ImportModule || mod == "wasi_snapshot_preview1") {
+			provided = host.ExportedFunctionDefinitions()[name]
+		}
+		switch {
+		case provided == nil:
+			bad = append(bad, fmt.Sprintf("%s.%s is not provided", mod, name))
+		case !sameTypes(fn.ParamTypes(), provided.ParamTypes()) || !sameTypes(fn.ResultTypes(), provided.ResultTypes()):
+			bad = append(bad, fmt.Sprintf("%s.%s has signature %s, the host's is %s", mod, name,
+				signature(fn.ParamTypes(), fn.ResultTypes()), signature(provided.ParamTypes(), provided.ResultTypes())))
+		}
+	}
+	return bad
+}
+
+// hostFunctions names the functions of rt's lsphost module, as
+// "lsphost.index / lsphost.log / ...".
+func hostFunctions(rt wazero.Runtime) string {
+	var names []string
+	if m := rt.Module(abi.ImportModule); m != nil {
+		for _, name := range slices.Sorted(maps.Keys(m.ExportedFunctionDefinitions())) {
+			names = append(names, abi.ImportModule+"."+name)
+		}
+	}
+	return strings.Join(names, " / ")
 }
 
 func sameTypes(a, b []api.ValueType) bool {

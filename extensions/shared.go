@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"math"
 	"runtime"
+	"strings"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -149,6 +150,15 @@ func (h *Host) compile(ctx context.Context, pages uint32, code []byte) (wazero.R
 	if err := checkExports(compiled); err != nil {
 		rt.Close(ctx)
 		return nil, nil, nil, &moduleError{notExtension: true, err: err}
+	}
+	// Caught here, an import the host lacks (an extension built for a
+	// newer lsphost) is named with what to do, rather than by wazero when
+	// the first instance links.
+	if bad := unprovidedImports(rt, compiled); len(bad) > 0 {
+		err := fmt.Errorf("%s (this lsphost provides %s): build the extension with this lsphost's SDK, or update lsphost",
+			strings.Join(bad, "; "), hostFunctions(rt))
+		rt.Close(ctx)
+		return nil, nil, nil, &moduleError{err: err}
 	}
 	return rt, compiled, image, nil
 }

@@ -12,8 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/tetratelabs/wazero/api"
-
 	"github.com/lsphost/lsphost/abi"
 	"github.com/lsphost/lsphost/abi/schema"
 )
@@ -231,25 +229,10 @@ func (v *verifier) checkModule(ctx context.Context) bool {
 		ok = false
 		v.fail("imports", "the module imports a memory", "define the memory in the module and export it (ABI.md \"Module\")")
 	}
-	var bad []string
-	for _, fn := range compiled.ImportedFunctions() {
-		mod, name, _ := fn.Import()
-		var provided api.FunctionDefinition
-		if m := rt.Module(mod); m != nil && (mod == abi.ImportModule || mod == "wasi_snapshot_preview1") {
-			provided = m.ExportedFunctionDefinitions()[name]
-		}
-		switch {
-		case provided == nil:
-			bad = append(bad, fmt.Sprintf("%s.%s is not provided", mod, name))
-		case !sameTypes(fn.ParamTypes(), provided.ParamTypes()) || !sameTypes(fn.ResultTypes(), provided.ResultTypes()):
-			bad = append(bad, fmt.Sprintf("%s.%s has signature %s, the host's is %s", mod, name,
-				signature(fn.ParamTypes(), fn.ResultTypes()), signature(provided.ParamTypes(), provided.ResultTypes())))
-		}
-	}
-	if len(bad) > 0 {
+	if bad := unprovidedImports(rt, compiled); len(bad) > 0 {
 		ok = false
 		v.fail("imports", strings.Join(bad, "; "),
-			"import only wasi_snapshot_preview1 and lsphost.log / lsphost.read_file with the documented signatures (ABI.md \"Module\")")
+			"import only wasi_snapshot_preview1 and "+hostFunctions(rt)+" with the documented signatures (ABI.md \"Module\")")
 	} else {
 		v.pass("imports", fmt.Sprintf("%d functions, all provided by the host", len(compiled.ImportedFunctions())))
 	}

@@ -239,3 +239,29 @@ func TestVerifyFixesNameABISections(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownImport: a module that imports a function the host does not
+// have (built for a newer lsphost, say) is refused at load with the import
+// named and what to do, and fails verify's imports check, which names the
+// import and, in its fix, every function the host has.
+func TestUnknownImport(t *testing.T) {
+	t.Parallel()
+	wasm := wasmbuild.Build(t, "testdata/guests/unknownimport")
+	h := newHost(t, Options{})
+	_, err := h.Load(context.Background(), testSpec("unknownimport", wasm))
+	if err == nil || !strings.Contains(err.Error(), "lsphost.nonexistent is not provided (this lsphost provides lsphost.index / ") ||
+		!strings.Contains(err.Error(), "or update lsphost") {
+		t.Errorf("Load = %v; want the import named, the host's functions and what to do", err)
+	}
+	r := h.Verify(verifyContext(t), wasm, VerifyOptions{Timeout: 30 * time.Second, Calls: 4})
+	for _, c := range r.Checks {
+		if c.Name == "imports" && c.Status == CheckFail {
+			if !strings.Contains(c.Detail, "lsphost.nonexistent is not provided") ||
+				!strings.Contains(c.Fix, "lsphost.index / lsphost.log / lsphost.read_file / lsphost.read_request / lsphost.runs") {
+				t.Errorf("imports check: %q, fix %q; want lsphost.nonexistent named, and the host's functions in the fix", c.Detail, c.Fix)
+			}
+			return
+		}
+	}
+	t.Errorf("Verify has no failed imports check:\n%s", reportText(r))
+}

@@ -98,10 +98,11 @@ func scanIndex(text string) *wordIndex {
 // characters, and every byte of a non-ASCII character (forEachWord then
 // tells which are word characters).
 var wordBytes = func() (c sdk.ByteClass) {
-	c.Add('0', '9')
-	c.Add('A', 'Z')
-	c.Add('a', 'z')
-	c.Add('_', '_')
+	for b, word := range asciiWord {
+		if word {
+			c.Add(byte(b), byte(b))
+		}
+	}
 	c.Add(utf8.RuneSelf, 0xff)
 	return c
 }()
